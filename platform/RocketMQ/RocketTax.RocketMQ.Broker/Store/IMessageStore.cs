@@ -1,0 +1,40 @@
+namespace RocketTax.RocketMQ.Broker.Store;
+
+/// <summary>
+/// The broker's durable message store: a segmented commit log, one consume queue per topic queue,
+/// and a checkpoint. Everything above the store (POP, offsets, DLQ) reads and writes through this.
+/// </summary>
+public interface IMessageStore : IAsyncDisposable
+{
+    /// <summary>Appends messages, assigning queue offsets in order; completes after fsync under SYNC_FLUSH.</summary>
+    /// <remarks>All messages of one call are appended contiguously; results come back in input order.</remarks>
+    ValueTask<IReadOnlyList<PutResult>> PutMessagesAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken);
+
+    /// <summary>The first queue offset still readable (older entries were deleted with their segments).</summary>
+    long GetMinOffset(string topic, int queueId);
+
+    /// <summary>The queue offset the next message appended to the queue will get (0 for an empty queue).</summary>
+    long GetMaxOffset(string topic, int queueId);
+
+    /// <summary>Reads up to <paramref name="destination"/>.Length consume-queue entries starting at <paramref name="fromOffset"/>.</summary>
+    /// <returns>How many entries were read; 0 when <paramref name="fromOffset"/> is at or past the end.</returns>
+    int ReadQueueEntries(string topic, int queueId, long fromOffset, Span<ConsumeQueueEntry> destination);
+
+    /// <summary>Reads the message a consume-queue entry points to; null when its segment was deleted.</summary>
+    StoredMessage? ReadMessage(in ConsumeQueueEntry entry);
+
+    /// <summary>Reads one message by its commit-log offset; null when there is no valid entry there.</summary>
+    StoredMessage? ReadMessage(long commitLogOffset);
+
+    /// <summary>Topic/queue pairs the store has entries for (used to list queues after a restart).</summary>
+    IReadOnlyCollection<(string Topic, int QueueId)> KnownQueues { get; }
+
+    /// <summary>Raised after messages became readable (from the appending thread: handlers must be quick).</summary>
+    event Action<string, int>? MessagesArrived;
+
+    /// <summary>Deletes commit-log segments (and the consume-queue files that only point into them) older than the retention.</summary>
+    ValueTask<int> DeleteExpiredSegmentsAsync(TimeSpan retention, CancellationToken cancellationToken);
+
+    /// <summary>Counters for metrics and `mqadmin brokerStatus`.</summary>
+    StoreStatistics Statistics { get; }
+}
