@@ -1,1 +1,3 @@
-return 0;
+using RocketTax.RocketMQ.Broker.Cli;
+
+return await BrokerCommandLine.RunAsync(args, CancellationToken.None);

@@ -18,5 +18,11 @@ public sealed record MessageStoreOptions(
     public const int DefaultSegmentSize = 1024 * 1024 * 1024;
     public const int DefaultMaxMessageSize = 4 * 1024 * 1024;
 
+    /// <summary>Entries per consume-queue file (<c>mappedFileSizeConsumeQueue</c> / 20).</summary>
+    public const int DefaultConsumeQueueFileEntries = 300_000;
+
     public TimeSpan EffectiveFlushInterval => FlushInterval ?? TimeSpan.FromMilliseconds(500);
+
+    /// <summary>20-byte entries per consume-queue file (<c>mappedFileSizeConsumeQueue</c> / 20); keep it unchanged on an existing store.</summary>
+    public int ConsumeQueueFileEntries { get; init; } = DefaultConsumeQueueFileEntries;
 }

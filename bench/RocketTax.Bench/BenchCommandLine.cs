@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace RocketTax.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/RocketTax.Bench -- produce [--flush ASYNC_FLUSH|SYNC_FLUSH]
+/// [--senders 64] [--messages 200000] [--size 1024] [--seconds 60]</c>
+/// </summary>
+public static class BenchCommandLine
+{
+    private const string Usage = """
+        usage: RocketTax.Bench produce [options]
+          --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
+          --senders N                      concurrent senders (default 64)
+          --messages N                     messages to send in all (default 200000)
+          --size BYTES                     body size (default 1024)
+          --seconds N                      stop sending after N seconds even if messages remain (default 60)
+          --out DIR                        where results go (default bench/results)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "produce")
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var options = new ProduceOptions();
+        for (var i = 1; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--flush" when value is "ASYNC_FLUSH" or "SYNC_FLUSH":
+                    options = options with { FlushDiskType = value };
+                    break;
+                case "--senders" when int.TryParse(value, CultureInfo.InvariantCulture, out var senders) && senders > 0:
+                    options = options with { Senders = senders };
+                    break;
+                case "--messages" when int.TryParse(value, CultureInfo.InvariantCulture, out var messages) && messages > 0:
+                    options = options with { Messages = messages };
+                    break;
+                case "--size" when int.TryParse(value, CultureInfo.InvariantCulture, out var size) && size > 0:
+                    options = options with { BodySize = size };
+                    break;
+                case "--seconds" when int.TryParse(value, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
+                    options = options with { MaxDuration = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "--out" when value is not null:
+                    options = options with { OutputDirectory = value };
+                    break;
+                default:
+                    Console.Error.WriteLine($"bad option '{args[i]}' or value '{value}'\n{Usage}");
+                    return 2;
+            }
+
+            i++;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var result = await ProduceScenario.RunAsync(options, cancel.Token);
+        Console.WriteLine(result.ToMarkdownRow());
+        ResultWriter.Append(options.OutputDirectory, result);
+        return 0;
+    }
+}

@@ -1,0 +1,3 @@
+using RocketTax.Bench;
+
+return await BenchCommandLine.RunAsync(args);

@@ -1,0 +1,166 @@
+using System.Globalization;
+using RocketTax.RocketMQ.Broker.Store;
+
+namespace RocketTax.RocketMQ.Broker.Configuration;
+
+/// <summary>Builds a <see cref="BrokerConfig"/> from a properties file plus command-line overrides.</summary>
+public static class BrokerConfigLoader
+{
+    /// <summary>Loads <paramref name="path"/>; unknown keys go to <paramref name="warn"/>, bad ones throw <see cref="ConfigurationException"/>.</summary>
+    public static BrokerConfig Load(string? path, IReadOnlyDictionary<string, string> overrides, Action<string> warn)
+    {
+        var entries = new List<KeyValuePair<string, string>>();
+        var source = path ?? "(command line)";
+        if (path is not null)
+        {
+            if (!File.Exists(path))
+            {
+                throw new ConfigurationException($"configuration file '{path}' does not exist");
+            }
+
+            entries.AddRange(PropertiesFile.Parse(File.ReadAllText(path)));
+        }
+
+        entries.AddRange(overrides);
+        var config = new BrokerConfig { Source = source };
+        foreach (var (key, value) in entries)
+        {
+            config = Apply(config, key, value, source, warn);
+        }
+
+        return Validate(config);
+    }
+
+    private static BrokerConfig Apply(BrokerConfig config, string key, string value, string source, Action<string> warn)
+    {
+        var setting = new Setting(key, value, source);
+        return key switch
+        {
+            "brokerClusterName" => config with { BrokerClusterName = setting.Name() },
+            "brokerName" => config with { BrokerName = setting.Name() },
+            "brokerId" => config with { BrokerId = setting.Long(0, long.MaxValue) },
+            "deleteWhen" => config with { DeleteWhen = setting.Hours() },
+            "fileReservedTime" => config with { FileReservedTime = (int)setting.Long(1, 24 * 365 * 10) },
+            "brokerRole" => config with { BrokerRole = setting.Enum<BrokerRole>(("ASYNC_MASTER", BrokerRole.AsyncMaster), ("SYNC_MASTER", BrokerRole.SyncMaster), ("SLAVE", BrokerRole.Slave)) },
+            "flushDiskType" => config with { FlushDiskType = setting.Enum<FlushDiskType>(("ASYNC_FLUSH", FlushDiskType.AsyncFlush), ("SYNC_FLUSH", FlushDiskType.SyncFlush)) },
+            "namesrvAddr" => config with { NamesrvAddr = setting.Endpoints() },
+            "listenPort" => config with { ListenPort = setting.Port() },
+            "grpcServerPort" => config with { GrpcServerPort = setting.Port() },
+            "brokerIP1" => config with { BrokerIP1 = setting.NonEmpty() },
+            "storePathRootDir" => config with { StorePathRootDir = setting.NonEmpty() },
+            "autoCreateTopicEnable" => config with { AutoCreateTopicEnable = setting.Bool() },
+            "defaultTopicQueueNums" => config with { DefaultTopicQueueNums = (int)setting.Long(1, 1024) },
+            "mappedFileSizeCommitLog" => config with { MappedFileSizeCommitLog = (int)setting.Long(4096, int.MaxValue) },
+            "maxMessageSize" => config with { MaxMessageSize = (int)setting.Long(1, 1024 * 1024 * 1024) },
+            "flushIntervalCommitLog" => config with { FlushIntervalCommitLog = (int)setting.Long(1, 60_000) },
+            "minInvisibleTimeMillsForRecv" => config with { MinInvisibleTimeMillsForRecv = setting.Long(0, long.MaxValue) },
+            "maxInvisibleTimeMills" => config with { MaxInvisibleTimeMills = setting.Long(1, long.MaxValue) },
+            "defaultRetryMaxTimes" => config with { DefaultRetryMaxTimes = (int)setting.Long(0, 1000) },
+            "longPollingTimeoutMills" => config with { LongPollingTimeoutMills = setting.Long(0, 600_000) },
+            _ => Unknown(config, key, source, warn),
+        };
+    }
+
+    private static BrokerConfig Unknown(BrokerConfig config, string key, string source, Action<string> warn)
+    {
+        warn($"unknown key '{key}' in {source} is ignored");
+        return config;
+    }
+
+    private static BrokerConfig Validate(BrokerConfig config)
+    {
+        if (config.MaxMessageSize > config.MappedFileSizeCommitLog / 2)
+        {
+            throw new ConfigurationException(
+                $"maxMessageSize={config.MaxMessageSize} in {config.Source} must be at most half of mappedFileSizeCommitLog={config.MappedFileSizeCommitLog}");
+        }
+
+        if (config.MinInvisibleTimeMillsForRecv > config.MaxInvisibleTimeMills)
+        {
+            throw new ConfigurationException(
+                $"minInvisibleTimeMillsForRecv={config.MinInvisibleTimeMillsForRecv} in {config.Source} exceeds maxInvisibleTimeMills={config.MaxInvisibleTimeMills}");
+        }
+
+        return config;
+    }
+
+    private readonly record struct Setting(string Key, string Value, string Source)
+    {
+        private ConfigurationException Invalid(string expected) =>
+            new($"invalid value '{Value}' for key '{Key}' in {Source}: expected {expected}");
+
+        public string NonEmpty() => string.IsNullOrWhiteSpace(Value) ? throw Invalid("a non-empty value") : Value.Trim();
+
+        public string Name()
+        {
+            var name = NonEmpty();
+            foreach (var c in name)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
+                {
+                    throw Invalid("letters, digits, '-', '_' or '.'");
+                }
+            }
+
+            return name;
+        }
+
+        public long Long(long min, long max) =>
+            long.TryParse(Value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+                ? number
+                : throw Invalid($"a whole number from {min} to {max}");
+
+        public int Port() => (int)Long(1, 65535);
+
+        public bool Bool() => Value.Trim().ToLowerInvariant() switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw Invalid("true or false"),
+        };
+
+        public T Enum<T>(params (string Name, T Value)[] choices)
+        {
+            foreach (var (name, value) in choices)
+            {
+                if (string.Equals(name, Value.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            throw Invalid("one of " + string.Join(", ", choices.Select(c => c.Name)));
+        }
+
+        public IReadOnlyList<int> Hours()
+        {
+            var hours = new List<int>();
+            foreach (var part in NonEmpty().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var hour) || hour > 23)
+                {
+                    throw Invalid("hours of the day from 00 to 23, separated by ';'");
+                }
+
+                hours.Add(hour);
+            }
+
+            return hours;
+        }
+
+        public string Endpoints()
+        {
+            var value = NonEmpty();
+            foreach (var endpoint in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var colon = endpoint.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                {
+                    throw Invalid("host:port entries separated by ';'");
+                }
+            }
+
+            return value;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Grpc.Core;
+
+namespace RocketTax.RocketMQ.Broker.Grpc;
+
+/// <summary>The <c>x-mq-*</c> request headers every official client sends.</summary>
+public sealed record ClientMetadata(string? ClientId, string? Language, string? Version, string? Namespace, string Peer)
+{
+    public static ClientMetadata From(ServerCallContext context)
+    {
+        var headers = context.RequestHeaders;
+        return new ClientMetadata(
+            NullIfBlank(headers.GetValue("x-mq-client-id")),
+            NullIfBlank(headers.GetValue("x-mq-language")),
+            NullIfBlank(headers.GetValue("x-mq-client-version")),
+            NullIfBlank(headers.GetValue("x-mq-namespace")),
+            PeerAddress(context.Peer));
+    }
+
+    /// <summary>The client's <c>host:port</c> from gRPC's peer string (<c>ipv4:1.2.3.4:5</c>, <c>ipv6:[::1]:5</c>).</summary>
+    private static string PeerAddress(string? peer)
+    {
+        if (string.IsNullOrEmpty(peer))
+        {
+            return "unknown";
+        }
+
+        var colon = peer.IndexOf(':');
+        return colon > 0 && peer.StartsWith("ipv", StringComparison.Ordinal) ? peer[(colon + 1)..] : peer;
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,110 @@
+using Apache.Rocketmq.V2;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Status = Apache.Rocketmq.V2.Status;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Managers;
+
+namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
+
+/// <summary>
+/// ReceiveMessage: POP from this broker's queues of the topic, long polling until a message arrives or the
+/// wait (never past the call's deadline) ends. Streams one status, the messages, then the delivery time.
+/// </summary>
+public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, ClientManager clients, BrokerConfig config, TimeProvider time)
+{
+    private const int MaxBatchSize = 32;
+
+    /// <summary>What an auto-renewing (push) consumer's messages stay invisible for between renewals.</summary>
+    private static readonly TimeSpan AutoRenewInvisible = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time kept back from the client's deadline to write the answer before it gives up.</summary>
+    private static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(300);
+
+    public async Task HandleAsync(ReceiveMessageRequest request, IServerStreamWriter<ReceiveMessageResponse> responses, ClientMetadata metadata, DateTime deadline, CancellationToken cancellationToken)
+    {
+        var (status, topic, filter, invisible) = Validate(request, metadata);
+        if (status is not null)
+        {
+            await responses.WriteAsync(new ReceiveMessageResponse { Status = status }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        clients.Touch(metadata.ClientId!, ClientType.Unspecified, request.Group.Name, metadata.Language);
+        var batch = request.BatchSize <= 0 ? MaxBatchSize : Math.Min(request.BatchSize, MaxBatchSize);
+        var polling = request.LongPollingTimeout?.ToTimeSpan() ?? TimeSpan.FromMilliseconds(config.LongPollingTimeoutMills);
+        if (deadline != DateTime.MaxValue)
+        {
+            var untilDeadline = deadline.ToUniversalTime() - time.GetUtcNow().UtcDateTime - DeadlineMargin;
+            polling = untilDeadline < polling ? untilDeadline : polling;
+        }
+
+        if (polling < TimeSpan.Zero)
+        {
+            polling = TimeSpan.Zero;
+        }
+
+        var messages = await pop.PopAsync(request.Group.Name, topic!, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
+        if (messages.Count == 0)
+        {
+            await responses.WriteAsync(
+                new ReceiveMessageResponse { Status = Statuses.Of(Code.MessageNotFound, "no new message") }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await responses.WriteAsync(new ReceiveMessageResponse { Status = Statuses.Ok() }, cancellationToken).ConfigureAwait(false);
+        foreach (var message in messages)
+        {
+            await responses.WriteAsync(new ReceiveMessageResponse { Message = MessageConverter.ToProtocol(message) }, cancellationToken).ConfigureAwait(false);
+        }
+
+        await responses.WriteAsync(
+            new ReceiveMessageResponse { DeliveryTimestamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private (Status? Status, TopicConfig? Topic, TagFilter? Filter, TimeSpan Invisible) Validate(ReceiveMessageRequest request, ClientMetadata metadata)
+    {
+        var topicResource = request.MessageQueue?.Topic;
+        if ((RequestGuard.ClientId(metadata) ?? RequestGuard.Group(request.Group) ?? RequestGuard.Topic(topicResource)) is { } invalid)
+        {
+            return (invalid, null, null, default);
+        }
+
+        if (!topics.TryGet(topicResource!.Name, out var topic))
+        {
+            return (RequestGuard.TopicNotFound(topicResource.Name), null, null, default);
+        }
+
+        var expression = request.FilterExpression;
+        if (expression is not null && expression.Type == FilterType.Sql)
+        {
+            return (Statuses.Of(Code.IllegalFilterExpression, "SQL92 filter expressions are not supported by this broker yet; use a TAG expression"), null, null, default);
+        }
+
+        if (!TagFilter.TryParse(expression?.Expression, out var filter, out var filterError))
+        {
+            return (Statuses.Of(Code.IllegalFilterExpression, filterError!), null, null, default);
+        }
+
+        if (request.LongPollingTimeout is { } polling && polling.ToTimeSpan() < TimeSpan.Zero)
+        {
+            return (Statuses.Of(Code.IllegalPollingTime, "the long polling timeout is negative"), null, null, default);
+        }
+
+        if (request.AutoRenew)
+        {
+            return (null, topic, filter, AutoRenewInvisible);
+        }
+
+        var invisible = request.InvisibleDuration?.ToTimeSpan();
+        var min = TimeSpan.FromMilliseconds(config.MinInvisibleTimeMillsForRecv);
+        var max = TimeSpan.FromMilliseconds(config.MaxInvisibleTimeMills);
+        if (invisible is null || invisible < min || invisible > max)
+        {
+            return (Statuses.Of(Code.IllegalInvisibleTime,
+                $"the invisible duration {invisible?.ToString() ?? "(none)"} is out of range: it must be from {min} to {max}"), null, null, default);
+        }
+
+        return (null, topic, filter, invisible.Value);
+    }
+}

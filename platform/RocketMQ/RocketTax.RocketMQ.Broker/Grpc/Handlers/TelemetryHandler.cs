@@ -1,0 +1,97 @@
+using Apache.Rocketmq.V2;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Managers;
+
+namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
+
+/// <summary>
+/// Telemetry: the client's first command is its Settings; the broker answers with the settings it will
+/// enforce (body size limit, retry policy, batch size, long polling) and keeps the stream open for the
+/// client's life.
+/// </summary>
+public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients, PopManager pop, ILogger<TelemetryHandler> logger)
+{
+    /// <summary>Delays between deliveries of a message a consumer failed: RocketMQ's levels from 10 s to 2 h.</summary>
+    private static readonly TimeSpan[] ConsumerBackoff =
+    [
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2),
+        TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(6),
+        TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10),
+        TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2),
+    ];
+
+    public async Task HandleAsync(
+        IAsyncStreamReader<TelemetryCommand> requests, IServerStreamWriter<TelemetryCommand> responses, ClientMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (RequestGuard.ClientId(metadata) is { } invalid)
+        {
+            await responses.WriteAsync(new TelemetryCommand { Status = invalid }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            while (await requests.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                var command = requests.Current;
+                if (command.CommandCase == TelemetryCommand.CommandOneofCase.Settings)
+                {
+                    await responses.WriteAsync(Answer(command.Settings, metadata), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    logger.LogDebug("Telemetry command {Command} from client {ClientId} ignored", command.CommandCase, metadata.ClientId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the broker is stopping: the stream simply ends.
+        }
+        catch (IOException ex)
+        {
+            logger.LogDebug(ex, "Telemetry stream of client {ClientId} broke", metadata.ClientId);
+        }
+    }
+
+    private TelemetryCommand Answer(Settings settings, ClientMetadata metadata)
+    {
+        var group = settings.Subscription?.Group?.Name;
+        clients.Touch(metadata.ClientId!, settings.ClientType, string.IsNullOrEmpty(group) ? null : group, metadata.Language);
+        var answer = settings.Clone();
+        answer.Metric = new Metric { On = false };
+        switch (settings.PubSubCase)
+        {
+            case Settings.PubSubOneofCase.Publishing:
+                answer.Publishing.MaxBodySize = config.MaxMessageSize;
+                answer.Publishing.ValidateMessageType = true;
+                answer.BackoffPolicy = new RetryPolicy
+                {
+                    MaxAttempts = settings.BackoffPolicy?.MaxAttempts > 0 ? settings.BackoffPolicy.MaxAttempts : 3,
+                    ExponentialBackoff = new ExponentialBackoff
+                    {
+                        Initial = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(10)),
+                        Max = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)),
+                        Multiplier = 2,
+                    },
+                };
+                break;
+            case Settings.PubSubOneofCase.Subscription:
+                answer.Subscription.Fifo = false;
+                answer.Subscription.ReceiveBatchSize = 32;
+                answer.Subscription.LongPollingTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(config.LongPollingTimeoutMills));
+                var backoff = new CustomizedBackoff();
+                backoff.Next.AddRange(ConsumerBackoff.Select(Duration.FromTimeSpan));
+                answer.BackoffPolicy = new RetryPolicy
+                {
+                    MaxAttempts = pop.MaxDeliveryAttempts(group ?? string.Empty),
+                    CustomizedBackoff = backoff,
+                };
+                break;
+        }
+
+        return new TelemetryCommand { Status = Statuses.Ok(), Settings = answer };
+    }
+}

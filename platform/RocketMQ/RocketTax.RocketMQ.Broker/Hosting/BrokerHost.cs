@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Grpc;
+using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Store;
+
+namespace RocketTax.RocketMQ.Broker.Hosting;
+
+/// <summary>Runs one broker: opens the store, serves gRPC until SIGTERM/Ctrl+C, then flushes and closes everything.</summary>
+public static class BrokerHost
+{
+    public static async Task<int> RunAsync(BrokerConfig config, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, config.GrpcServerPort, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
+        });
+
+        var identity = new BrokerIdentity(config);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        }));
+        var store = await MessageStore.OpenAsync(
+            config.ToStoreOptions(identity.RemotingAddress), loggerFactory.CreateLogger<MessageStore>(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        await using (store.ConfigureAwait(false))
+        {
+            builder.Services.AddBroker(config, store);
+            var app = builder.Build();
+            app.MapGrpcService<MessagingServiceEndpoint>();
+
+            // Recover consumer progress before the first request; the container disposes it (flushing its journal) at stop.
+            _ = app.Services.GetRequiredService<PopManager>();
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(BootLine(config, identity));
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Console.WriteLine($"The broker[{identity.BrokerName}, {identity.RemotingAddress}] shutdown OK");
+        return 0;
+    }
+
+    /// <summary>The line RocketMQ prints when a broker is up; scripts and tests wait for it.</summary>
+    public static string BootLine(BrokerConfig config, BrokerIdentity identity) =>
+        $"The broker[{identity.BrokerName}, {identity.RemotingAddress}] boot success. serializeType=JSON"
+        + (string.IsNullOrEmpty(config.NamesrvAddr) ? string.Empty : $" and name server is {config.NamesrvAddr}");
+}

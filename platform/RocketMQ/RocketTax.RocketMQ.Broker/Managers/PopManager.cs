@@ -1,0 +1,446 @@
+using System.Collections.Concurrent;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Store;
+
+namespace RocketTax.RocketMQ.Broker.Managers;
+
+/// <summary>
+/// RocketMQ 5's POP consumption: hands messages of a topic's queues to a consumer group, keeps each
+/// invisible until it is acked or its invisible time runs out, redelivers with the next attempt number,
+/// and moves a message to <c>%DLQ%group</c> once the group's retries are used up.
+/// </summary>
+public sealed class PopManager : IAsyncDisposable
+{
+    private const int ScanBatch = 64;
+
+    private readonly ConcurrentDictionary<ConsumerQueueKey, ConsumerQueueState> _states = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Group, string Topic), int> _rotation = new();
+    private readonly IMessageStore _store;
+    private readonly TopicManager _topics;
+    private readonly PopJournal _journal;
+    private readonly BrokerConfig _config;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PopManager> _logger;
+
+    public PopManager(IMessageStore store, TopicManager topics, PopJournal journal, BrokerConfig config, TimeProvider time, ILogger<PopManager> logger)
+    {
+        _store = store;
+        _topics = topics;
+        _journal = journal;
+        _config = config;
+        _time = time;
+        _logger = logger;
+        Recover();
+        _store.MessagesArrived += OnMessagesArrived;
+        _journal.Start(Snapshot);
+    }
+
+    /// <summary>Deliveries a group gets before a message goes to its dead-letter queue (first try + retries).</summary>
+    public int MaxDeliveryAttempts(string group) => _config.DefaultRetryMaxTimes + 1;
+
+    /// <summary>
+    /// Pops up to <paramref name="maxMessages"/> messages matching <paramref name="filter"/> from the
+    /// topic's queues, waiting up to <paramref name="longPolling"/> for one to arrive or come due.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<PoppedMessage>> PopAsync(
+        string group, TopicConfig topic, TagFilter filter, int maxMessages, TimeSpan invisible, TimeSpan longPolling, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + longPolling;
+        while (true)
+        {
+            // Take the arrival signal before looking, so a message appended in between still wakes us.
+            var arrival = _arrivals.GetOrAdd(topic.Name, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            var (messages, nextDue) = await TryPopAsync(group, topic, filter, maxMessages, invisible, cancellationToken).ConfigureAwait(false);
+            if (messages.Count > 0)
+            {
+                return messages;
+            }
+
+            var now = _time.GetUtcNow();
+            if (now >= deadline)
+            {
+                return [];
+            }
+
+            var wakeAt = nextDue is { } due && due < deadline ? due : deadline;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(wakeAt - now + TimeSpan.FromMilliseconds(1), _time, wait.Token);
+            await Task.WhenAny(arrival, timer).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>Acknowledges the message a receipt handle names; a handle superseded by a redelivery still acks it.</summary>
+    public ReceiptOutcome Ack(string group, ReceiptHandle handle)
+    {
+        if (!TryGetState(group, handle, out var state))
+        {
+            return ReceiptOutcome.UnknownHandle;
+        }
+
+        lock (state.Gate)
+        {
+            if (!state.InFlight.Remove(handle.QueueOffset))
+            {
+                return handle.QueueOffset < state.NextOffset ? ReceiptOutcome.AlreadyAcked : ReceiptOutcome.UnknownHandle;
+            }
+
+            _journal.Append(PopJournal.Ack(state.Key, handle.QueueOffset));
+            return ReceiptOutcome.Done;
+        }
+    }
+
+    /// <summary>Makes the message invisible for <paramref name="invisible"/> from now, issuing a new handle.</summary>
+    public ReceiptOutcome ChangeInvisibleDuration(string group, ReceiptHandle handle, TimeSpan invisible, out ReceiptHandle renewed)
+    {
+        renewed = handle;
+        if (!TryGetState(group, handle, out var state))
+        {
+            return ReceiptOutcome.UnknownHandle;
+        }
+
+        lock (state.Gate)
+        {
+            if (!state.InFlight.TryGetValue(handle.QueueOffset, out var inFlight))
+            {
+                return handle.QueueOffset < state.NextOffset ? ReceiptOutcome.AlreadyAcked : ReceiptOutcome.UnknownHandle;
+            }
+
+            if (inFlight.PopTime != handle.PopTime)
+            {
+                return ReceiptOutcome.Superseded;
+            }
+
+            var now = NowMillis();
+            inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
+            inFlight.VisibleAt = now + (long)invisible.TotalMilliseconds;
+            renewed = handle with { PopTime = inFlight.PopTime, InvisibleMillis = (long)invisible.TotalMilliseconds };
+            _journal.Append(PopJournal.Pop(state.Key, handle.QueueOffset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
+            return ReceiptOutcome.Done;
+        }
+    }
+
+    /// <summary>Moves the message to <c>%DLQ%group</c> and acks it, as a consumer asks when it gives up.</summary>
+    public async ValueTask<ReceiptOutcome> ForwardToDeadLetterQueueAsync(string group, ReceiptHandle handle, CancellationToken cancellationToken)
+    {
+        if (!TryGetState(group, handle, out var state))
+        {
+            return ReceiptOutcome.UnknownHandle;
+        }
+
+        int attempt;
+        lock (state.Gate)
+        {
+            if (!state.InFlight.TryGetValue(handle.QueueOffset, out var inFlight))
+            {
+                return handle.QueueOffset < state.NextOffset ? ReceiptOutcome.AlreadyAcked : ReceiptOutcome.UnknownHandle;
+            }
+
+            attempt = inFlight.Attempt;
+        }
+
+        await MoveToDeadLetterQueueAsync(state, handle.QueueOffset, attempt, cancellationToken).ConfigureAwait(false);
+        return ReceiptOutcome.Done;
+    }
+
+    /// <summary>
+    /// Moves messages whose last delivery attempt ran out to their group's DLQ without waiting for the
+    /// group to poll again, as RocketMQ's revive service does.
+    /// </summary>
+    public async ValueTask<int> ReviveAsync(CancellationToken cancellationToken)
+    {
+        var exhausted = new List<(ConsumerQueueState State, long Offset, int Attempt)>();
+        var now = NowMillis();
+        foreach (var state in _states.Values)
+        {
+            var maxAttempts = MaxDeliveryAttempts(state.Key.Group);
+            lock (state.Gate)
+            {
+                foreach (var (offset, inFlight) in state.InFlight)
+                {
+                    if (inFlight.VisibleAt <= now && inFlight.Attempt >= maxAttempts)
+                    {
+                        inFlight.VisibleAt = now + 60_000;
+                        exhausted.Add((state, offset, inFlight.Attempt));
+                    }
+                }
+            }
+        }
+
+        foreach (var (state, offset, attempt) in exhausted)
+        {
+            await MoveToDeadLetterQueueAsync(state, offset, attempt, cancellationToken).ConfigureAwait(false);
+        }
+
+        return exhausted.Count;
+    }
+
+    /// <summary>The group's consumer offset on a queue (every message below it is done), or null if the group never consumed it.</summary>
+    public long? GetConsumeOffset(string group, string topic, int queueId)
+    {
+        if (!_states.TryGetValue(new(group, topic, queueId), out var state))
+        {
+            return null;
+        }
+
+        lock (state.Gate)
+        {
+            return state.ConsumeOffset;
+        }
+    }
+
+    /// <summary>Groups that have consumed from the topic.</summary>
+    public IReadOnlyCollection<string> GroupsOf(string topic) =>
+        _states.Keys.Where(k => k.Topic == topic).Select(k => k.Group).Distinct().ToArray();
+
+    public ValueTask DisposeAsync()
+    {
+        _store.MessagesArrived -= OnMessagesArrived;
+        return _journal.DisposeAsync();
+    }
+
+    private async ValueTask<(IReadOnlyList<PoppedMessage> Messages, DateTimeOffset? NextDue)> TryPopAsync(
+        string group, TopicConfig topic, TagFilter filter, int maxMessages, TimeSpan invisible, CancellationToken cancellationToken)
+    {
+        var messages = new List<PoppedMessage>();
+        var exhausted = new List<(ConsumerQueueState State, long Offset, int Attempt)>();
+        long? nextDue = null;
+        var start = _rotation.AddOrUpdate((group, topic.Name), 0, static (_, current) => current + 1);
+        for (var i = 0; i < topic.QueueCount && messages.Count < maxMessages; i++)
+        {
+            var queueId = (int)((uint)(start + i) % (uint)topic.QueueCount);
+            var state = GetOrCreateState(new ConsumerQueueKey(group, topic.Name, queueId));
+            var due = PopFromQueue(state, filter, maxMessages - messages.Count, invisible, messages, exhausted);
+            if (due is { } d && (nextDue is null || d < nextDue))
+            {
+                nextDue = d;
+            }
+        }
+
+        foreach (var (state, offset, attempt) in exhausted)
+        {
+            try
+            {
+                await MoveToDeadLetterQueueAsync(state, offset, attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // Still in flight: the revive service tries again once its parking time has passed.
+                _logger.LogError(ex, "Moving {Topic} queue {QueueId} offset {Offset} to the dead-letter queue failed", state.Key.Topic, state.Key.QueueId, offset);
+            }
+        }
+
+        return (messages, nextDue is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+    }
+
+    /// <summary>Pops from one queue under its lock; returns when the earliest in-flight message there comes due.</summary>
+    private long? PopFromQueue(
+        ConsumerQueueState state, TagFilter filter, int maxMessages, TimeSpan invisible,
+        List<PoppedMessage> messages, List<(ConsumerQueueState, long, int)> exhausted)
+    {
+        var key = state.Key;
+        var invisibleMillis = (long)invisible.TotalMilliseconds;
+        var maxAttempts = MaxDeliveryAttempts(key.Group);
+        var taken = 0;
+        long? nextDue = null;
+        lock (state.Gate)
+        {
+            var now = NowMillis();
+            foreach (var (offset, inFlight) in state.InFlight)
+            {
+                if (inFlight.VisibleAt > now)
+                {
+                    nextDue = nextDue is null ? inFlight.VisibleAt : Math.Min(nextDue.Value, inFlight.VisibleAt);
+                    continue;
+                }
+
+                if (taken >= maxMessages)
+                {
+                    nextDue = now;
+                    break;
+                }
+
+                if (inFlight.Attempt >= maxAttempts)
+                {
+                    // Parked far in the future until the move to the DLQ (outside the lock) acks it.
+                    inFlight.VisibleAt = now + invisibleMillis;
+                    exhausted.Add((state, offset, inFlight.Attempt));
+                    continue;
+                }
+
+                var message = ReadAt(key, offset);
+                if (message is null)
+                {
+                    continue;
+                }
+
+                inFlight.Attempt++;
+                inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
+                inFlight.VisibleAt = now + invisibleMillis;
+                _journal.Append(PopJournal.Pop(key, offset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
+                messages.Add(Deliver(message, key, inFlight, invisibleMillis));
+                taken++;
+            }
+
+            DropDeleted(state);
+            var maxOffset = _store.GetMaxOffset(key.Topic, key.QueueId);
+            var startNext = state.NextOffset;
+            Span<ConsumeQueueEntry> entries = stackalloc ConsumeQueueEntry[ScanBatch];
+            while (taken < maxMessages && state.NextOffset < maxOffset)
+            {
+                var read = _store.ReadQueueEntries(key.Topic, key.QueueId, state.NextOffset, entries);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                for (var i = 0; i < read && taken < maxMessages; i++)
+                {
+                    var entry = entries[i];
+                    state.NextOffset = entry.QueueOffset + 1;
+                    if (!filter.MayMatch(entry.TagHashCode))
+                    {
+                        continue;
+                    }
+
+                    var message = _store.ReadMessage(entry);
+                    if (message is null || !filter.Matches(message.Tag))
+                    {
+                        continue;
+                    }
+
+                    var inFlight = new InFlightMessage(1, now + invisibleMillis, now);
+                    state.InFlight[entry.QueueOffset] = inFlight;
+                    _journal.Append(PopJournal.Pop(key, entry.QueueOffset, 1, inFlight.VisibleAt, inFlight.PopTime));
+                    messages.Add(Deliver(message, key, inFlight, invisibleMillis));
+                    taken++;
+                }
+            }
+
+            if (state.NextOffset != startNext)
+            {
+                _journal.Append(PopJournal.Next(key, state.NextOffset));
+            }
+        }
+
+        return nextDue;
+    }
+
+    private PoppedMessage Deliver(StoredMessage message, ConsumerQueueKey key, InFlightMessage inFlight, long invisibleMillis) =>
+        new(message, inFlight.Attempt, new ReceiptHandle(_config.BrokerName, key.Topic, key.QueueId, message.QueueOffset, inFlight.PopTime, invisibleMillis));
+
+    private async ValueTask MoveToDeadLetterQueueAsync(ConsumerQueueState state, long offset, int attempt, CancellationToken cancellationToken)
+    {
+        var key = state.Key;
+        var message = ReadAt(key, offset);
+        if (message is not null)
+        {
+            var dlq = _topics.GetOrCreateSystemTopic(ResourceNames.DeadLetterTopic(key.Group));
+            var properties = new Dictionary<string, string>(message.Properties)
+            {
+                [MessageProperties.RetryTopic] = key.Topic,
+                [MessageProperties.OriginQueueId] = key.QueueId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [MessageProperties.OriginQueueOffset] = offset.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var record = new MessageRecord(dlq.Name, 0, message.Tag, properties, message.Body, message.BornTimestamp, message.BornHost, attempt);
+            await _store.PutMessagesAsync([record], cancellationToken).ConfigureAwait(false);
+            _logger.LogWarning(
+                "Message {MessageId} of {Topic} queue {QueueId} offset {Offset} moved to {DeadLetterTopic} after {Attempts} deliveries to group {Group}",
+                message.Properties.GetValueOrDefault(MessageProperties.MessageId), key.Topic, key.QueueId, offset, dlq.Name, attempt, key.Group);
+        }
+
+        lock (state.Gate)
+        {
+            if (state.InFlight.Remove(offset))
+            {
+                _journal.Append(PopJournal.Ack(key, offset));
+            }
+        }
+    }
+
+    private StoredMessage? ReadAt(ConsumerQueueKey key, long offset)
+    {
+        Span<ConsumeQueueEntry> entry = stackalloc ConsumeQueueEntry[1];
+        return _store.ReadQueueEntries(key.Topic, key.QueueId, offset, entry) == 1 ? _store.ReadMessage(entry[0]) : null;
+    }
+
+    /// <summary>Skips offsets whose segments were deleted by retention.</summary>
+    private void DropDeleted(ConsumerQueueState state)
+    {
+        var min = _store.GetMinOffset(state.Key.Topic, state.Key.QueueId);
+        if (state.NextOffset < min)
+        {
+            state.NextOffset = min;
+        }
+    }
+
+    private bool TryGetState(string group, ReceiptHandle handle, out ConsumerQueueState state)
+    {
+        state = null!;
+        return handle.BrokerName == _config.BrokerName && _states.TryGetValue(new(group, handle.Topic, handle.QueueId), out state!);
+    }
+
+    private ConsumerQueueState GetOrCreateState(ConsumerQueueKey key) =>
+        _states.GetOrAdd(key, k => new ConsumerQueueState(k, _store.GetMinOffset(k.Topic, k.QueueId)));
+
+    private void OnMessagesArrived(string topic, int queueId)
+    {
+        if (_arrivals.TryRemove(topic, out var arrival))
+        {
+            arrival.TrySetResult();
+        }
+    }
+
+    private long NowMillis() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void Recover()
+    {
+        var records = 0;
+        foreach (var record in _journal.Replay())
+        {
+            records++;
+            var state = _states.GetOrAdd(record.Key, k => new ConsumerQueueState(k, 0));
+            switch (record.Kind)
+            {
+                case 'P':
+                    state.InFlight[record.Offset] = new InFlightMessage(record.Attempt, record.VisibleAt, record.PopTime);
+                    state.NextOffset = Math.Max(state.NextOffset, record.Offset + 1);
+                    break;
+                case 'A':
+                    state.InFlight.Remove(record.Offset);
+                    break;
+                case 'N':
+                    state.NextOffset = Math.Max(state.NextOffset, record.Offset);
+                    break;
+            }
+        }
+
+        if (records > 0)
+        {
+            _logger.LogInformation("Recovered consumer progress of {Queues} group queues from {Records} journal records", _states.Count, records);
+        }
+    }
+
+    private IEnumerable<string> Snapshot()
+    {
+        foreach (var state in _states.Values)
+        {
+            var lines = new List<string>();
+            lock (state.Gate)
+            {
+                lines.Add(PopJournal.Next(state.Key, state.NextOffset));
+                foreach (var (offset, inFlight) in state.InFlight)
+                {
+                    lines.Add(PopJournal.Pop(state.Key, offset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
+                }
+            }
+
+            foreach (var line in lines)
+            {
+                yield return line;
+            }
+        }
+    }
+}

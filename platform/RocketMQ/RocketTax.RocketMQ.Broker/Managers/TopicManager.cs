@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RocketTax.RocketMQ.Broker.Configuration;
+
+namespace RocketTax.RocketMQ.Broker.Managers;
+
+/// <summary>The topics this broker serves, persisted in <c>config/topics.json</c> under the store root.</summary>
+public sealed class TopicManager
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private readonly ConcurrentDictionary<string, TopicConfig> _topics = new(StringComparer.Ordinal);
+    private readonly BrokerConfig _config;
+    private readonly ILogger<TopicManager> _logger;
+    private readonly string _path;
+    private readonly Lock _persistLock = new();
+
+    public TopicManager(BrokerConfig config, ILogger<TopicManager> logger)
+    {
+        _config = config;
+        _logger = logger;
+        _path = Path.Combine(config.StorePathRootDir, "config", "topics.json");
+        Load();
+    }
+
+    /// <summary>Raised after a topic was created, changed or deleted.</summary>
+    public event Action? TopicsChanged;
+
+    public IReadOnlyCollection<TopicConfig> All => _topics.Values.ToArray();
+
+    public bool TryGet(string topic, out TopicConfig config) => _topics.TryGetValue(topic, out config!);
+
+    /// <summary>The topic, created with the default queue count when <c>autoCreateTopicEnable</c> allows it.</summary>
+    public TopicConfig? GetOrAutoCreate(string topic)
+    {
+        if (_topics.TryGetValue(topic, out var existing))
+        {
+            return existing;
+        }
+
+        return _config.AutoCreateTopicEnable ? CreateOrUpdate(new TopicConfig(topic, _config.DefaultTopicQueueNums)) : null;
+    }
+
+    /// <summary>A system topic such as <c>%DLQ%group</c>: always one queue, created on first use.</summary>
+    public TopicConfig GetOrCreateSystemTopic(string topic) =>
+        _topics.TryGetValue(topic, out var existing) ? existing : CreateOrUpdate(new TopicConfig(topic, 1));
+
+    public TopicConfig CreateOrUpdate(TopicConfig topic)
+    {
+        _topics[topic.Name] = topic;
+        _logger.LogInformation("Topic {Topic} now has {Queues} queues, type {Type}", topic.Name, topic.QueueCount, topic.MessageType);
+        Persist();
+        return topic;
+    }
+
+    public bool Delete(string topic)
+    {
+        if (!_topics.TryRemove(topic, out _))
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Topic {Topic} deleted", topic);
+        Persist();
+        return true;
+    }
+
+    private void Load()
+    {
+        if (!File.Exists(_path))
+        {
+            return;
+        }
+
+        var stored = JsonSerializer.Deserialize<List<TopicConfig>>(File.ReadAllText(_path), JsonOptions) ?? [];
+        foreach (var topic in stored)
+        {
+            _topics[topic.Name] = topic;
+        }
+    }
+
+    private void Persist()
+    {
+        lock (_persistLock)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var temp = _path + ".tmp";
+            var ordered = _topics.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+            File.WriteAllText(temp, JsonSerializer.Serialize(ordered, JsonOptions));
+            File.Move(temp, _path, overwrite: true);
+        }
+
+        TopicsChanged?.Invoke();
+    }
+}

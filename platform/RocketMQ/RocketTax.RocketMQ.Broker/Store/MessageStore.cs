@@ -1,0 +1,653 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace RocketTax.RocketMQ.Broker.Store;
+
+/// <summary>
+/// The file-based <see cref="IMessageStore"/>: a segmented commit log under <c>commitlog/</c>, one consume queue per
+/// topic queue under <c>consumequeue/</c>, and a <c>checkpoint</c>, laid out as RocketMQ's DefaultMessageStore.
+/// </summary>
+/// <remarks>
+/// All appends go through one appender loop fed by a channel: it drains every waiting put, encodes the batch into one
+/// pooled buffer, writes it with one syscall per segment, appends the consume-queue entries, fsyncs under SYNC_FLUSH
+/// (group commit), then publishes the new end so readers see it. Readers never take the appender's path: they read
+/// the files directly, bounded by the published offsets.
+/// </remarks>
+public sealed class MessageStore : IMessageStore
+{
+    private const int MaxBatchBytes = 4 * 1024 * 1024;
+    private const int ReadAheadBytes = 4096;
+    private const int MinSegmentSize = 4096;
+    private const string CheckpointFileName = "checkpoint";
+    private const string LockFileName = "lock";
+
+    private readonly MessageStoreOptions _options;
+    private readonly ILogger<MessageStore> _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly CommitLog _commitLog;
+    private readonly ConsumeQueueTable _queues;
+    private readonly SafeFileHandle _lockFile;
+    private readonly string _checkpointPath;
+    private readonly byte[] _storeHost;
+    private readonly bool _syncFlush;
+    private readonly Channel<PutRequest> _requests = Channel.CreateUnbounded<PutRequest>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private readonly Lock _publishLock = new();
+    private readonly Lock _flushLock = new();
+    private readonly CancellationTokenSource _stopFlushing = new();
+    private readonly StoreStatistics _statistics = new();
+
+    // Appender-only state, reused batch after batch so the hot path does not allocate.
+    private readonly BatchBuffer _buffer = new(1024 * 1024);
+    private readonly List<PutRequest> _batch = [];
+    private readonly List<CommitLogWrite> _writes = [];
+    private readonly List<ConsumeQueue> _touched = [];
+    private long _writeOffset;
+    private CommitLogSegment? _activeSegment;
+
+    private long _committedOffset;
+    private long _lastCheckpointOffset = -1;
+    private Task _appender = Task.CompletedTask;
+    private Task _flusher = Task.CompletedTask;
+    private int _disposed;
+
+    private MessageStore(
+        MessageStoreOptions options,
+        ILogger<MessageStore> logger,
+        TimeProvider timeProvider,
+        CommitLog commitLog,
+        ConsumeQueueTable queues,
+        SafeFileHandle lockFile,
+        long end)
+    {
+        _options = options;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _commitLog = commitLog;
+        _queues = queues;
+        _lockFile = lockFile;
+        _checkpointPath = Path.Combine(options.StorePathRootDir, CheckpointFileName);
+        _storeHost = Encoding.UTF8.GetBytes(options.StoreHost);
+        _syncFlush = options.FlushDiskType == FlushDiskType.SyncFlush;
+        _writeOffset = end;
+        _committedOffset = end;
+        _activeSegment = commitLog.FindSegment(end);
+        _statistics.CommitLogBytes = end - commitLog.MinOffset;
+        _statistics.FlushedOffset = end;
+    }
+
+    /// <inheritdoc />
+    public event Action<string, int>? MessagesArrived;
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<(string Topic, int QueueId)> KnownQueues => [.. _queues.Keys];
+
+    /// <inheritdoc />
+    public StoreStatistics Statistics => _statistics;
+
+    /// <summary>The commit-log offset the next entry will be written at (everything below is readable).</summary>
+    public long CommitLogMaxOffset => Volatile.Read(ref _committedOffset);
+
+    /// <summary>The first commit-log offset still on disk.</summary>
+    public long CommitLogMinOffset => _commitLog.MinOffset;
+
+    /// <summary>Creates the folders, recovers the commit log and consume queues, and starts the appender and flush loops.</summary>
+    public static async Task<MessageStore> OpenAsync(
+        MessageStoreOptions options,
+        ILogger<MessageStore> logger,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Validate(options);
+
+        // Recovery is synchronous file I/O; keep it off the caller's thread.
+        var store = await Task.Run(() => Open(options, logger, timeProvider, cancellationToken), cancellationToken).ConfigureAwait(false);
+        store._appender = Task.Run(store.RunAppenderAsync, CancellationToken.None);
+        store._flusher = Task.Run(() => store.RunFlushLoopAsync(store._stopFlushing.Token), CancellationToken.None);
+        return store;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PutResult>> PutMessagesAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IReadOnlyList<PutResult>>(cancellationToken);
+        }
+
+        if (messages.Count == 0)
+        {
+            return new ValueTask<IReadOnlyList<PutResult>>(Array.Empty<PutResult>());
+        }
+
+        // Measuring here (on the callers' threads, in parallel) rejects bad input before anything is written
+        // and leaves the single appender only the encoding.
+        var results = new PutResult[messages.Count];
+        long totalBytes = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var size = Measure(messages[i], i);
+            results[i] = new PutResult(0, size, 0, 0);
+            totalBytes += size;
+        }
+
+        var request = new PutRequest(messages, results, totalBytes);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(MessageStore), "The message store is closed; the messages were not stored.");
+        }
+
+        // Once queued the messages will be stored even if the caller stops waiting: cancellation only ends the wait.
+        return cancellationToken.CanBeCanceled
+            ? new ValueTask<IReadOnlyList<PutResult>>(request.Task.WaitAsync(cancellationToken))
+            : new ValueTask<IReadOnlyList<PutResult>>(request.Task);
+    }
+
+    /// <inheritdoc />
+    public long GetMinOffset(string topic, int queueId) =>
+        _queues.TryGet(topic, queueId, out var queue) ? queue.MinOffset : 0;
+
+    /// <inheritdoc />
+    public long GetMaxOffset(string topic, int queueId) =>
+        _queues.TryGet(topic, queueId, out var queue) ? queue.MaxOffset : 0;
+
+    /// <inheritdoc />
+    public int ReadQueueEntries(string topic, int queueId, long fromOffset, Span<ConsumeQueueEntry> destination) =>
+        _queues.TryGet(topic, queueId, out var queue) ? queue.Read(fromOffset, destination) : 0;
+
+    /// <inheritdoc />
+    public StoredMessage? ReadMessage(in ConsumeQueueEntry entry) =>
+        entry.Size < CommitLogEntryCodec.MinEntryLength ? null : ReadMessageAt(entry.CommitLogOffset, entry.Size);
+
+    /// <inheritdoc />
+    public StoredMessage? ReadMessage(long commitLogOffset) => ReadMessageAt(commitLogOffset, size: 0);
+
+    /// <inheritdoc />
+    public ValueTask<int> DeleteExpiredSegmentsAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var cutoff = _timeProvider.GetUtcNow().UtcDateTime - retention;
+        var deleted = _commitLog.DeleteExpired(cutoff);
+        if (deleted == 0)
+        {
+            return new ValueTask<int>(0);
+        }
+
+        var minOffset = _commitLog.MinOffset;
+        var queueFiles = 0;
+        foreach (var queue in _queues.Queues)
+        {
+            queueFiles += queue.DeleteFilesBelow(minOffset);
+        }
+
+        _statistics.CommitLogBytes = Volatile.Read(ref _committedOffset) - minOffset;
+        _logger.SegmentsDeleted(deleted, queueFiles, minOffset);
+        return new ValueTask<int>(deleted);
+    }
+
+    /// <summary>Stops accepting puts, stores the ones already queued, fsyncs everything and writes the checkpoint.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _requests.Writer.TryComplete();
+        await _appender.ConfigureAwait(false);
+        await _stopFlushing.CancelAsync().ConfigureAwait(false);
+        await _flusher.ConfigureAwait(false);
+        try
+        {
+            Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.FlushFailed(ex);
+        }
+
+        _queues.Dispose();
+        _commitLog.Dispose();
+        _buffer.Dispose();
+        _lockFile.Dispose();
+        _stopFlushing.Dispose();
+    }
+
+    private static void Validate(MessageStoreOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.StorePathRootDir))
+        {
+            throw new ArgumentException("storePathRootDir (StorePathRootDir) must name a folder.", nameof(options));
+        }
+
+        if (options.CommitLogSegmentSize < MinSegmentSize)
+        {
+            throw new ArgumentException(
+                $"mappedFileSizeCommitLog (CommitLogSegmentSize) must be at least {MinSegmentSize} bytes, got {options.CommitLogSegmentSize}.", nameof(options));
+        }
+
+        if (options.MaxMessageSize <= 0)
+        {
+            throw new ArgumentException($"maxMessageSize (MaxMessageSize) must be positive, got {options.MaxMessageSize}.", nameof(options));
+        }
+
+        if (options.EffectiveFlushInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"flushIntervalCommitLog (FlushInterval) must be positive, got {options.EffectiveFlushInterval}.", nameof(options));
+        }
+
+        if (options.ConsumeQueueFileEntries <= 0)
+        {
+            throw new ArgumentException(
+                $"mappedFileSizeConsumeQueue (ConsumeQueueFileEntries) must be positive, got {options.ConsumeQueueFileEntries}.", nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.StoreHost);
+    }
+
+    private static MessageStore Open(MessageStoreOptions options, ILogger<MessageStore> logger, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var root = options.StorePathRootDir;
+        Directory.CreateDirectory(root);
+        var lockFile = LockStore(root);
+        CommitLog? commitLog = null;
+        ConsumeQueueTable? queues = null;
+        try
+        {
+            commitLog = CommitLog.Open(Path.Combine(root, "commitlog"), options.CommitLogSegmentSize);
+            queues = new ConsumeQueueTable(Path.Combine(root, "consumequeue"), options.ConsumeQueueFileEntries);
+            var checkpointPath = Path.Combine(root, CheckpointFileName);
+            var checkpoint = StoreCheckpoint.TryRead(checkpointPath);
+            if (checkpoint is null && commitLog.Segments.Length > 0)
+            {
+                logger.CheckpointMissing(checkpointPath);
+            }
+
+            var end = new StoreRecovery(commitLog, queues, checkpoint, logger).Run(cancellationToken);
+            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end);
+            // Make what recovery rebuilt durable and record it, so the next start does not redo it.
+            store.Flush();
+            return store;
+        }
+        catch
+        {
+            queues?.Dispose();
+            commitLog?.Dispose();
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private static SafeFileHandle LockStore(string root)
+    {
+        var path = Path.Combine(root, LockFileName);
+        try
+        {
+            // An exclusive handle is an OS lock: a second broker on the same folder would corrupt the log.
+            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException(
+                $"The message store in '{root}' is in use by another broker or MessageStore (cannot lock '{path}'); stop it or give this one its own storePathRootDir.", ex);
+        }
+    }
+
+    private int Measure(MessageRecord message, int index)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!TopicName.IsValid(message.Topic))
+        {
+            throw new ArgumentException(
+                $"Message {index} has an invalid topic '{message.Topic}': use 1 to {TopicName.MaxLength} characters from [%|a-zA-Z0-9_-].", "messages");
+        }
+
+        if (message.QueueId < 0)
+        {
+            throw new ArgumentException($"Message {index} of topic '{message.Topic}' has a negative queue id {message.QueueId}.", "messages");
+        }
+
+        if (message.Body.Length > _options.MaxMessageSize)
+        {
+            throw new ArgumentException(
+                $"Message {index} of topic '{message.Topic}' has a {message.Body.Length}-byte body, over maxMessageSize ({_options.MaxMessageSize} bytes); send a smaller body or raise maxMessageSize in the broker config.",
+                "messages");
+        }
+
+        ArgumentNullException.ThrowIfNull(message.Properties);
+        ArgumentNullException.ThrowIfNull(message.BornHost);
+        // Enumerating the concrete type avoids boxing an enumerator per message on the hot path.
+        if (message.Properties is Dictionary<string, string> dictionary)
+        {
+            foreach (var (key, value) in dictionary)
+            {
+                CheckProperty(message, index, key, value);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in message.Properties)
+            {
+                CheckProperty(message, index, key, value);
+            }
+        }
+
+        var length = CommitLogEntryCodec.ComputeLength(message, _storeHost.Length);
+        if (length > _options.CommitLogSegmentSize - CommitLogEntryCodec.BlankLength)
+        {
+            throw new ArgumentException(
+                $"Message {index} of topic '{message.Topic}' takes {length} bytes in the commit log, more than a segment holds ({_options.CommitLogSegmentSize} bytes); send a smaller message or raise mappedFileSizeCommitLog.",
+                "messages");
+        }
+
+        return length;
+    }
+
+    private static void CheckProperty(MessageRecord message, int index, string key, string value)
+    {
+        // The separators delimit the encoded map; letting them through would corrupt the properties on read.
+        if (key.AsSpan().IndexOfAny(CommitLogEntryCodec.NameValueSeparator, CommitLogEntryCodec.PropertySeparator) >= 0
+            || value.AsSpan().IndexOfAny(CommitLogEntryCodec.NameValueSeparator, CommitLogEntryCodec.PropertySeparator) >= 0)
+        {
+            throw new ArgumentException(
+                $"Message {index} of topic '{message.Topic}' has property '{key}' containing \\u0001 or \\u0002, which RocketMQ reserves as separators.", "messages");
+        }
+    }
+
+    private async Task RunAppenderAsync()
+    {
+        var reader = _requests.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            long bytes = 0;
+            while (bytes < MaxBatchBytes && reader.TryRead(out var request))
+            {
+                _batch.Add(request);
+                bytes += request.TotalBytes;
+            }
+
+            AppendBatch();
+            _batch.Clear();
+        }
+    }
+
+    private void AppendBatch()
+    {
+        var storeTimestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var position = _writeOffset;
+        var segment = _activeSegment;
+        var bufferPosition = 0;
+        var rangeStart = 0;
+        var rangeFilePosition = segment is null ? 0 : position - segment.StartOffset;
+        var messageCount = 0;
+        _writes.Clear();
+        try
+        {
+            foreach (var request in _batch)
+            {
+                var messages = request.Messages;
+                var results = request.Results;
+                for (var i = 0; i < results.Length; i++)
+                {
+                    var size = results[i].Size;
+                    if (segment is null || position + size + CommitLogEntryCodec.BlankLength > segment.EndOffset)
+                    {
+                        if (segment is not null)
+                        {
+                            // Every entry leaves room for the marker, so it always fits here.
+                            CommitLogEntryCodec.EncodeBlank(
+                                _buffer.GetSpan(bufferPosition, CommitLogEntryCodec.BlankLength), (int)(segment.EndOffset - position));
+                            bufferPosition += CommitLogEntryCodec.BlankLength;
+                            _writes.Add(new CommitLogWrite(segment, rangeFilePosition, rangeStart, bufferPosition - rangeStart));
+                            position = segment.EndOffset;
+                        }
+
+                        segment = _commitLog.GetOrCreateSegment(position);
+                        rangeStart = bufferPosition;
+                        rangeFilePosition = 0;
+                    }
+
+                    var message = messages[i];
+                    var queue = _queues.GetOrCreate(message.Topic, message.QueueId);
+                    if (!queue.HasPending)
+                    {
+                        _touched.Add(queue);
+                    }
+
+                    var queueOffset = queue.AssignOffset();
+                    CommitLogEntryCodec.Encode(_buffer.GetSpan(bufferPosition, size), message, _storeHost, queueOffset, position, storeTimestamp);
+                    queue.AddPending(queueOffset, position, size, TagHash.Of(message.Tag));
+                    results[i] = new PutResult(position, size, queueOffset, storeTimestamp);
+                    position += size;
+                    bufferPosition += size;
+                    messageCount++;
+                }
+            }
+
+            if (segment is not null && bufferPosition > rangeStart)
+            {
+                _writes.Add(new CommitLogWrite(segment, rangeFilePosition, rangeStart, bufferPosition - rangeStart));
+            }
+
+            foreach (var write in _writes)
+            {
+                RandomAccess.Write(write.Segment.Handle, _buffer.Array.AsSpan(write.BufferStart, write.Length), write.FilePosition);
+                write.Segment.MarkDirty();
+            }
+
+            foreach (var queue in _touched)
+            {
+                queue.WritePending();
+            }
+
+            if (_syncFlush)
+            {
+                // Group commit: every put of the batch shares this fsync.
+                foreach (var write in _writes)
+                {
+                    write.Segment.Flush();
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            FailBatch(ex, messageCount);
+            return;
+        }
+
+        _writeOffset = position;
+        _activeSegment = segment;
+        lock (_publishLock)
+        {
+            foreach (var queue in _touched)
+            {
+                queue.Publish();
+            }
+
+            Volatile.Write(ref _committedOffset, position);
+        }
+
+        _statistics.RecordPut(messageCount, bufferPosition);
+        _statistics.CommitLogBytes = position - _commitLog.MinOffset;
+        if (_syncFlush)
+        {
+            _statistics.FlushedOffset = position;
+        }
+
+        foreach (var request in _batch)
+        {
+            request.TrySetResult(request.Results);
+        }
+
+        RaiseMessagesArrived();
+        _touched.Clear();
+    }
+
+    private void FailBatch(Exception exception, int messageCount)
+    {
+        // Nothing of the batch was published; the next batch overwrites whatever bytes did reach the files.
+        foreach (var queue in _touched)
+        {
+            queue.Rollback();
+        }
+
+        _touched.Clear();
+        _logger.AppendFailed(exception, messageCount);
+        var error = exception is IOException or UnauthorizedAccessException
+            ? new IOException($"The message store could not write to '{_options.StorePathRootDir}': {exception.Message} The messages were not stored; retry the send.", exception)
+            : exception;
+        foreach (var request in _batch)
+        {
+            request.TrySetException(error);
+        }
+    }
+
+    private void RaiseMessagesArrived()
+    {
+        var handler = MessagesArrived;
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (var queue in _touched)
+        {
+            try
+            {
+                handler(queue.Topic, queue.QueueId);
+            }
+            catch (Exception ex)
+            {
+                // A subscriber's bug must not stop the appender, which every producer depends on.
+                _logger.ArrivalHandlerFailed(ex, queue.Topic, queue.QueueId);
+            }
+        }
+    }
+
+    private async Task RunFlushLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.EffectiveFlushInterval, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    Flush();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _logger.FlushFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposal stops the loop and does the final flush itself.
+        }
+    }
+
+    /// <summary>Fsyncs dirty commit-log and consume-queue files, then records the flushed offsets in the checkpoint.</summary>
+    private void Flush()
+    {
+        lock (_flushLock)
+        {
+            long published;
+            var queues = new List<(string Topic, int QueueId, long MaxOffset)>();
+            lock (_publishLock)
+            {
+                // Taken together, so the checkpoint's offset and queue lengths describe the same moment.
+                published = Volatile.Read(ref _committedOffset);
+                if (published == _lastCheckpointOffset)
+                {
+                    return;
+                }
+
+                foreach (var queue in _queues.Queues)
+                {
+                    var max = queue.MaxOffset;
+                    if (max > 0)
+                    {
+                        queues.Add((queue.Topic, queue.QueueId, max));
+                    }
+                }
+            }
+
+            _commitLog.FlushDirty();
+            _statistics.FlushedOffset = published;
+            _queues.FlushDirty();
+            var timestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            new StoreCheckpoint(published, published, timestamp, queues).Write(_checkpointPath);
+            _lastCheckpointOffset = published;
+        }
+    }
+
+    private StoredMessage? ReadMessageAt(long offset, int size)
+    {
+        var committed = Volatile.Read(ref _committedOffset);
+        if (offset < _commitLog.MinOffset || offset + CommitLogEntryCodec.MinEntryLength > committed)
+        {
+            return null;
+        }
+
+        var length = size > 0 ? size : (int)Math.Min(ReadAheadBytes, committed - offset);
+        if (offset + length > committed)
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var read = _commitLog.Read(offset, buffer.AsSpan(0, length));
+            if (read < CommitLogEntryCodec.MinEntryLength)
+            {
+                return null;
+            }
+
+            var totalSize = CommitLogEntryCodec.ReadTotalSize(buffer);
+            if (CommitLogEntryCodec.ReadMagic(buffer) != CommitLogEntryCodec.MessageMagic
+                || totalSize < CommitLogEntryCodec.MinEntryLength
+                || offset + totalSize > committed
+                || (size > 0 && totalSize != size))
+            {
+                // Not an entry start: a wrong offset from the caller, or a consume queue out of step with the log.
+                return null;
+            }
+
+            if (totalSize > read)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = ArrayPool<byte>.Shared.Rent(totalSize);
+                read = _commitLog.Read(offset, buffer.AsSpan(0, totalSize));
+                if (read < totalSize)
+                {
+                    return null;
+                }
+            }
+
+            var entry = buffer.AsSpan(0, totalSize);
+            if (!CommitLogEntryCodec.IsValid(entry, offset))
+            {
+                _logger.CorruptEntry(offset);
+                return null;
+            }
+
+            return CommitLogEntryCodec.Decode(entry);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

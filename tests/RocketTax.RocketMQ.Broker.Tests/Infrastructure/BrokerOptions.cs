@@ -1,0 +1,20 @@
+namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+
+/// <summary>How a test wants its <see cref="BrokerProcess"/>: the broker.properties knobs tests vary, nothing else.</summary>
+public sealed record BrokerOptions
+{
+    /// <summary><c>flushDiskType</c>: <c>ASYNC_FLUSH</c> or <c>SYNC_FLUSH</c>.</summary>
+    public string FlushDiskType { get; init; } = "ASYNC_FLUSH";
+
+    /// <summary><c>autoCreateTopicEnable</c>: when true, unknown topics are created on first route query.</summary>
+    public bool AutoCreateTopicEnable { get; init; } = true;
+
+    /// <summary>More broker.properties entries; they override the defaults written by the fixture.</summary>
+    public IReadOnlyDictionary<string, string> ExtraProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long to wait for <c>boot success</c> on the broker's stdout.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a graceful stop (SIGTERM) may take before the fixture gives up.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}

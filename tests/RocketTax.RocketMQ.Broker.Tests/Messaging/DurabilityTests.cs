@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Apache.Rocketmq.V2;
+using RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+
+namespace RocketTax.RocketMQ.Broker.Tests.Messaging;
+
+/// <summary>What a broker acknowledged survives <c>kill -9</c>; consumer progress survives a restart.</summary>
+public sealed class DurabilityTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_send_answered_under_SYNC_FLUSH_survives_kill_9_and_is_consumed_exactly_once()
+    {
+        await using var broker = await BrokerProcess.StartNewAsync(new BrokerOptions { FlushDiskType = "SYNC_FLUSH" }, Ct);
+        var answered = new ConcurrentDictionary<string, byte>();
+        using (var client = new RawBrokerClient(broker.GrpcEndpoint))
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, 1000), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (i, ct) =>
+            {
+                var message = RawBrokerClient.NewMessage("durable-topic", $"{{\"report\":{i}}}");
+                var response = await client.SendAsync(ct, message);
+                Assert.Equal(Code.Ok, response.Status.Code);
+                answered[message.SystemProperties.MessageId] = 0;
+            });
+        }
+
+        await broker.KillAsync(Ct);
+        await broker.StartAsync(Ct);
+
+        using var reader = new RawBrokerClient(broker.GrpcEndpoint);
+        var received = await reader.ReceiveAtLeastAsync("fresh-group", "durable-topic", 1000, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), Ct);
+        var (status, extra) = await reader.ReceiveAsync("fresh-group", "durable-topic", "*", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500), Ct);
+
+        Assert.Equal(1000, answered.Count);
+        Assert.Equal(answered.Keys.Order(), received.Select(m => m.SystemProperties.MessageId).Order());
+        Assert.Equal(Code.MessageNotFound, status.Code);
+        Assert.Empty(extra);
+    }
+
+    [Fact]
+    public async Task After_a_restart_acked_messages_stay_acked_and_unacked_ones_come_back()
+    {
+        await using var broker = await BrokerProcess.StartNewAsync(new BrokerOptions(), Ct);
+        using (var client = new RawBrokerClient(broker.GrpcEndpoint))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal(Code.Ok, (await client.SendAsync(Ct, RawBrokerClient.NewMessage("progress-topic", $"m{i}"))).Status.Code);
+            }
+
+            var received = await client.ReceiveAtLeastAsync("progress-group", "progress-topic", 10, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(20), Ct);
+            Assert.Equal(10, received.Count);
+            var acked = received.Where(m => int.Parse(RawBrokerClient.BodyOf(m)[1..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0).ToList();
+            Assert.Equal(Code.Ok, (await client.AckAsync("progress-group", "progress-topic", acked, Ct)).Status.Code);
+        }
+
+        await broker.StopAsync(Ct);
+        await broker.StartAsync(Ct);
+
+        using var after = new RawBrokerClient(broker.GrpcEndpoint);
+        var redelivered = await after.ReceiveAtLeastAsync("progress-group", "progress-topic", 5, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20), Ct);
+        var (status, extra) = await after.ReceiveAsync("progress-group", "progress-topic", "*", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500), Ct);
+
+        Assert.Equal(["m1", "m3", "m5", "m7", "m9"], redelivered.Select(RawBrokerClient.BodyOf).Order());
+        Assert.All(redelivered, m => Assert.Equal(2, m.SystemProperties.DeliveryAttempt));
+        Assert.Equal(Code.MessageNotFound, status.Code);
+        Assert.Empty(extra);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using RocketTax.RocketMQ.Broker.Store;
+
+namespace RocketTax.RocketMQ.Broker.Tests.Store;
+
+/// <summary>Gives each test its own store folder on disk, opens stores in it, and cleans everything up afterwards.</summary>
+public abstract class MessageStoreTestBase : IAsyncLifetime
+{
+    protected const int SmallSegmentSize = 64 * 1024;
+
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<MessageStore> _stores = [];
+
+    protected string RootDir { get; } = Path.Combine(Path.GetTempPath(), "rockettax-store-tests", Guid.NewGuid().ToString("N"));
+
+    protected CapturingLogger<MessageStore> Logger { get; } = new();
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected string CommitLogDir => Path.Combine(RootDir, "commitlog");
+
+    public ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(RootDir);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (Directory.Exists(RootDir))
+        {
+            Directory.Delete(RootDir, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected MessageStoreOptions Options(FlushDiskType flushDiskType = FlushDiskType.AsyncFlush, int segmentSize = SmallSegmentSize) =>
+        new(RootDir, segmentSize, flushDiskType, TimeSpan.FromMilliseconds(50), StoreHost: "10.0.0.1:10911");
+
+    protected async Task<MessageStore> OpenAsync(MessageStoreOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, Ct).WaitAsync(Timeout, Ct);
+        _stores.Add(store);
+        return store;
+    }
+
+    protected static async Task CloseAsync(MessageStore store) => await store.DisposeAsync().AsTask().WaitAsync(Timeout, Ct);
+
+    protected static MessageRecord Message(
+        string topic,
+        int queueId,
+        string body,
+        string? tag = null,
+        Dictionary<string, string>? properties = null) =>
+        new(topic, queueId, tag, properties ?? new Dictionary<string, string>(), Encoding.UTF8.GetBytes(body), 1_700_000_000_000, "10.0.0.9:50000");
+
+    protected static MessageRecord SizedMessage(string topic, int queueId, int index, int bodySize)
+    {
+        var body = new byte[bodySize];
+        new Random(index).NextBytes(body);
+        return new MessageRecord(topic, queueId, "TagA", new Dictionary<string, string> { ["UNIQ_KEY"] = $"id-{index}" }, body, 1_700_000_000_000 + index, "10.0.0.9:50000");
+    }
+
+    protected static async Task<PutResult> PutAsync(IMessageStore store, MessageRecord message) =>
+        (await store.PutMessagesAsync([message], Ct).AsTask().WaitAsync(Timeout, Ct))[0];
+
+    protected static async Task<IReadOnlyList<PutResult>> PutAllAsync(IMessageStore store, IReadOnlyList<MessageRecord> messages) =>
+        await store.PutMessagesAsync(messages, Ct).AsTask().WaitAsync(Timeout, Ct);
+
+    protected static ConsumeQueueEntry[] ReadEntries(IMessageStore store, string topic, int queueId, long from = 0, int max = 10_000)
+    {
+        var entries = new ConsumeQueueEntry[max];
+        var count = store.ReadQueueEntries(topic, queueId, from, entries);
+        return entries[..count];
+    }
+
+    protected int WarningsContaining(string text) =>
+        Logger.Entries.Count(e => e.Level >= LogLevel.Warning && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
+}
