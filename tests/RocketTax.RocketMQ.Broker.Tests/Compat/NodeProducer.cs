@@ -1,4 +1,4 @@
-using RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Compat;
 

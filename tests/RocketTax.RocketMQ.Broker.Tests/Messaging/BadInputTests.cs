@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Apache.Rocketmq.V2;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Messaging;
 

@@ -1,5 +1,5 @@
 using Apache.Rocketmq.V2;
-using RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Messaging;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Apache.Rocketmq.V2;
-using RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Messaging;
 

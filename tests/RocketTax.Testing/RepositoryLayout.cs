@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>Where things live in the source tree, found from the test binaries' folder.</summary>
 public static class RepositoryLayout

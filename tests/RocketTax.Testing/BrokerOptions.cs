@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>How a test wants its <see cref="BrokerProcess"/>: the broker.properties knobs tests vary, nothing else.</summary>
 public sealed record BrokerOptions

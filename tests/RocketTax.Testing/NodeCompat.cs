@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>
 /// Runs the official Node.js client's compat scripts (<c>tests/compat/node</c>). Tests that need it call

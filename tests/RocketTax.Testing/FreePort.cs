@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>Finds loopback TCP ports nobody is listening on, so parallel tests never share a broker port.</summary>
 public static class FreePort

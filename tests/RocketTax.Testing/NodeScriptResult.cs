@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>What a compat script printed: one JSON object per stdout line, and its stderr log.</summary>
 public sealed record NodeScriptResult(IReadOnlyList<JsonElement> Lines, IReadOnlyList<string> StdErr)

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>
 /// The real broker as a child process (<c>dotnet rocketmq.dll mqbroker -c broker.properties</c>) on a fresh

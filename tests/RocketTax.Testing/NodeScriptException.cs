@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Tests.Infrastructure;
+namespace RocketTax.Testing;
 
 /// <summary>A compat script failed or overran its deadline; the message carries the tail of its stderr.</summary>
 public sealed class NodeScriptException(string message, int? exitCode) : Exception(message)
