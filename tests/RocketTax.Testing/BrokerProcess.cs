@@ -55,6 +55,9 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>True while the broker process is alive.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The exit code of the last run, once it has exited.</summary>
+    public int? ExitCode => _process is { HasExited: true } process ? process.ExitCode : null;
+
     /// <summary>Every stdout line, and every stderr line prefixed <c>[stderr] </c>, of every run so far.</summary>
     public IReadOnlyList<string> Logs
     {

@@ -58,6 +58,24 @@ public sealed record BrokerConfig
     /// <summary>Retries a consumer group gets before a message goes to <c>%DLQ%group</c>; 16 as in RocketMQ.</summary>
     public int DefaultRetryMaxTimes { get; init; } = 16;
 
+    /// <summary>
+    /// RocketMQ's delay levels (<c>messageDelayLevel</c>); a consumer's n-th retry waits level n + 2,
+    /// so retries back off 10 s, 30 s, 1 m, 2 m ... 2 h by default.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> MessageDelayLevel { get; init; } = DefaultDelayLevels;
+
+    public static readonly IReadOnlyList<TimeSpan> DefaultDelayLevels =
+    [
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30),
+        TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(4),
+        TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(8),
+        TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(30),
+        TimeSpan.FromHours(1), TimeSpan.FromHours(2),
+    ];
+
+    /// <summary>Waits between a consumer's failed deliveries: the delay levels from the third on.</summary>
+    public IReadOnlyList<TimeSpan> ConsumerRetryBackoff => MessageDelayLevel.Count > 2 ? MessageDelayLevel.Skip(2).ToArray() : MessageDelayLevel;
+
     /// <summary>Long-polling wait of a receive that names none, in milliseconds.</summary>
     public long LongPollingTimeoutMills { get; init; } = 20_000;
 

@@ -56,6 +56,7 @@ public static class BrokerConfigLoader
             "minInvisibleTimeMillsForRecv" => config with { MinInvisibleTimeMillsForRecv = setting.Long(0, long.MaxValue) },
             "maxInvisibleTimeMills" => config with { MaxInvisibleTimeMills = setting.Long(1, long.MaxValue) },
             "defaultRetryMaxTimes" => config with { DefaultRetryMaxTimes = (int)setting.Long(0, 1000) },
+            "messageDelayLevel" => config with { MessageDelayLevel = setting.DelayLevels() },
             "longPollingTimeoutMills" => config with { LongPollingTimeoutMills = setting.Long(0, 600_000) },
             _ => Unknown(config, key, source, warn),
         };
@@ -146,6 +147,31 @@ public static class BrokerConfigLoader
             }
 
             return hours;
+        }
+
+        /// <summary>RocketMQ's <c>1s 5s 10s 30s 1m ... 2h</c>: durations with a unit of s, m, h or d.</summary>
+        public IReadOnlyList<TimeSpan> DelayLevels()
+        {
+            var levels = new List<TimeSpan>();
+            foreach (var part in NonEmpty().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var unit = part[^1] switch
+                {
+                    's' => TimeSpan.FromSeconds(1),
+                    'm' => TimeSpan.FromMinutes(1),
+                    'h' => TimeSpan.FromHours(1),
+                    'd' => TimeSpan.FromDays(1),
+                    _ => TimeSpan.Zero,
+                };
+                if (unit == TimeSpan.Zero || !long.TryParse(part[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
+                {
+                    throw Invalid("durations such as '1s 5s 10s 30s 1m 2h' (units s, m, h, d)");
+                }
+
+                levels.Add(unit * count);
+            }
+
+            return levels;
         }
 
         public string Endpoints()

@@ -13,15 +13,6 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// </summary>
 public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients, PopManager pop, ILogger<TelemetryHandler> logger)
 {
-    /// <summary>Delays between deliveries of a message a consumer failed: RocketMQ's levels from 10 s to 2 h.</summary>
-    private static readonly TimeSpan[] ConsumerBackoff =
-    [
-        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2),
-        TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(6),
-        TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10),
-        TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2),
-    ];
-
     public async Task HandleAsync(
         IAsyncStreamReader<TelemetryCommand> requests, IServerStreamWriter<TelemetryCommand> responses, ClientMetadata metadata, CancellationToken cancellationToken)
     {
@@ -83,7 +74,7 @@ public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients,
                 answer.Subscription.ReceiveBatchSize = 32;
                 answer.Subscription.LongPollingTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(config.LongPollingTimeoutMills));
                 var backoff = new CustomizedBackoff();
-                backoff.Next.AddRange(ConsumerBackoff.Select(Duration.FromTimeSpan));
+                backoff.Next.AddRange(config.ConsumerRetryBackoff.Select(Duration.FromTimeSpan));
                 answer.BackoffPolicy = new RetryPolicy
                 {
                     MaxAttempts = pop.MaxDeliveryAttempts(group ?? string.Empty),
