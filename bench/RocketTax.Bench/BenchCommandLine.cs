@@ -13,8 +13,11 @@ public static class BenchCommandLine
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
           --senders N                      concurrent senders (default 64)
           --messages N                     messages to send in all (default 200000)
+          --batch N                        messages per send request (default 1)
+          --warmup N                       unmeasured messages sent first (default 50000)
           --size BYTES                     body size (default 1024)
           --seconds N                      stop sending after N seconds even if messages remain (default 60)
+          --endpoint HOST:PORT             measure a running broker instead of starting one (resources are then not read)
           --out DIR                        where results go (default bench/results)
         """;
 
@@ -41,11 +44,20 @@ public static class BenchCommandLine
                 case "--messages" when int.TryParse(value, CultureInfo.InvariantCulture, out var messages) && messages > 0:
                     options = options with { Messages = messages };
                     break;
+                case "--batch" when int.TryParse(value, CultureInfo.InvariantCulture, out var batch) && batch is > 0 and <= 1024:
+                    options = options with { Batch = batch };
+                    break;
+                case "--warmup" when int.TryParse(value, CultureInfo.InvariantCulture, out var warmup) && warmup >= 0:
+                    options = options with { Warmup = warmup };
+                    break;
                 case "--size" when int.TryParse(value, CultureInfo.InvariantCulture, out var size) && size > 0:
                     options = options with { BodySize = size };
                     break;
                 case "--seconds" when int.TryParse(value, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
                     options = options with { MaxDuration = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "--endpoint" when value is not null && value.Contains(':'):
+                    options = options with { Endpoint = value };
                     break;
                 case "--out" when value is not null:
                     options = options with { OutputDirectory = value };

@@ -9,9 +9,18 @@ public sealed record ProduceOptions
 
     public int Messages { get; init; } = 200_000;
 
+    /// <summary>Messages sent before measuring, so JIT tiering and first file creation are not in the figures.</summary>
+    public int Warmup { get; init; } = 50_000;
+
     public int BodySize { get; init; } = 1024;
 
+    /// <summary>Messages per SendMessage request (1 = single sends, as RocketMQ's producer.sh).</summary>
+    public int Batch { get; init; } = 1;
+
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>An already running broker (ours or Apache RocketMQ's proxy) to measure instead of starting one.</summary>
+    public string? Endpoint { get; init; }
 
     public string OutputDirectory { get; init; } = Path.Combine("bench", "results");
 }

@@ -7,76 +7,113 @@ using Grpc.Net.Client;
 
 namespace RocketTax.Bench;
 
-/// <summary>Concurrent senders push messages to one broker as fast as it answers; measures throughput, latency and broker resources.</summary>
+/// <summary>
+/// Concurrent senders push messages to one broker as fast as it answers; after an unmeasured warm-up
+/// (JIT tiering, first segment files) it measures throughput, latency and the broker's resources.
+/// </summary>
 public static class ProduceScenario
 {
     private const string Topic = "bench-topic";
 
     public static async Task<ProduceResult> RunAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{broker.GrpcPort}", new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-        });
-        var client = new MessagingService.MessagingServiceClient(channel);
-        var headers = new Metadata { { "x-mq-client-id", "bench@" + Environment.ProcessId }, { "x-mq-language", "DOT_NET" } };
-        var route = await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = Topic } }, headers, cancellationToken: cancellationToken);
-        if (route.Status.Code != Code.Ok)
-        {
-            throw new InvalidOperationException($"route query failed: {route.Status.Message}");
-        }
+        await using var broker = options.Endpoint is null ? await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken) : null;
+        var endpoint = options.Endpoint ?? $"127.0.0.1:{broker!.GrpcPort}";
 
-        var body = ByteString.CopyFrom(new byte[options.BodySize]);
-        var latencies = new long[options.Messages];
+        // Several HTTP/2 connections, as several producer processes would open.
+        var channels = Enumerable.Range(0, Math.Max(1, options.Senders / 16)).Select(_ => GrpcChannel.ForAddress($"http://{endpoint}")).ToArray();
+        try
+        {
+            var clients = channels.Select(c => new MessagingService.MessagingServiceClient(c)).ToArray();
+            var headers = new Metadata { { "x-mq-client-id", "bench@" + Environment.ProcessId }, { "x-mq-language", "DOT_NET" } };
+            var route = await clients[0].QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = Topic } }, headers, cancellationToken: cancellationToken);
+            if (route.Status.Code != Code.Ok)
+            {
+                throw new InvalidOperationException($"route query to {endpoint} failed: {route.Status.Message}");
+            }
+
+            var body = ByteString.CopyFrom(new byte[options.BodySize]);
+            Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages");
+            await SendAsync(clients, headers, body, options, options.Warmup, latencies: null, cancellationToken);
+            var cpuBefore = broker?.CpuSeconds() ?? 0;
+
+            Console.Error.WriteLine($"measured: {options.Messages:N0} messages");
+            var latencies = new long[options.Messages];
+            var clock = Stopwatch.StartNew();
+            var (sent, failed) = await SendAsync(clients, headers, body, options, options.Messages, latencies, cancellationToken);
+            var elapsed = clock.Elapsed;
+
+            var measured = latencies.Where(l => l > 0).Order().ToArray();
+            double Percentile(double p) => measured.Length == 0 ? 0 : measured[(int)Math.Min(measured.Length - 1, p * measured.Length)] * 1000.0 / Stopwatch.Frequency;
+            return new ProduceResult(options, sent, failed, elapsed, Percentile(0.50), Percentile(0.99), Percentile(0.999),
+                broker?.PeakRssBytes() ?? 0, (broker?.CpuSeconds() ?? 0) - cpuBefore, DateTimeOffset.UtcNow);
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+        }
+    }
+
+    private static async Task<(long Sent, long Failed)> SendAsync(
+        MessagingService.MessagingServiceClient[] clients, Metadata headers, ByteString body, ProduceOptions options, int total, long[]? latencies, CancellationToken cancellationToken)
+    {
         long next = -1, sent = 0, failed = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(options.MaxDuration);
         var clock = Stopwatch.StartNew();
-        using var progress = new Timer(_ => Console.Error.Write($"\r  sent {Interlocked.Read(ref sent):N0} / {options.Messages:N0} ({Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds:N0} msg/s)   "), null, 1000, 1000);
+        using var progress = new Timer(
+            _ => Console.Error.Write($"\r  sent {Interlocked.Read(ref sent):N0} / {total:N0} ({Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds:N0} msg/s)   "),
+            null, 1000, 1000);
 
-        var senders = Enumerable.Range(0, options.Senders).Select(async _ =>
+        var senders = Enumerable.Range(0, options.Senders).Select(async sender =>
         {
+            var client = clients[sender % clients.Length];
             while (!stop.IsCancellationRequested)
             {
-                var index = Interlocked.Increment(ref next);
-                if (index >= options.Messages)
+                var first = Interlocked.Add(ref next, options.Batch) - options.Batch + 1;
+                if (first >= total)
                 {
                     return;
                 }
 
-                var request = new SendMessageRequest
+                var count = (int)Math.Min(options.Batch, total - first);
+                var request = new SendMessageRequest();
+                for (var m = 0; m < count; m++)
                 {
-                    Messages =
+                    request.Messages.Add(new Message
                     {
-                        new Message
+                        Topic = new Resource { Name = Topic },
+                        Body = body,
+                        SystemProperties = new SystemProperties
                         {
-                            Topic = new Resource { Name = Topic },
-                            Body = body,
-                            SystemProperties = new SystemProperties
-                            {
-                                MessageId = Guid.NewGuid().ToString("N"),
-                                Tag = "2021S1",
-                                MessageType = MessageType.Normal,
-                                BornTimestamp = Timestamp.FromDateTime(DateTime.UtcNow),
-                                QueueId = (int)(index % 4),
-                            },
+                            MessageId = Guid.NewGuid().ToString("N"),
+                            Tag = "2021S1",
+                            MessageType = MessageType.Normal,
+                            BornTimestamp = Timestamp.FromDateTime(DateTime.UtcNow),
+                            QueueId = (int)(first % 4),
                         },
-                    },
-                };
+                    });
+                }
+
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
                     var response = await client.SendMessageAsync(request, headers, cancellationToken: stop.Token);
-                    if (response.Status.Code == Code.Ok)
+                    if (response.Status.Code != Code.Ok)
                     {
-                        latencies[index] = Stopwatch.GetTimestamp() - started;
-                        Interlocked.Increment(ref sent);
+                        Interlocked.Add(ref failed, count);
+                        continue;
                     }
-                    else
+
+                    if (latencies is not null)
                     {
-                        Interlocked.Increment(ref failed);
+                        Array.Fill(latencies, Stopwatch.GetTimestamp() - started, (int)first, count);
                     }
+
+                    Interlocked.Add(ref sent, count);
                 }
                 catch (RpcException) when (stop.IsCancellationRequested)
                 {
@@ -85,12 +122,7 @@ public static class ProduceScenario
             }
         }).ToArray();
         await Task.WhenAll(senders);
-        var elapsed = clock.Elapsed;
         Console.Error.WriteLine();
-
-        var measured = latencies.Where(l => l > 0).Order().ToArray();
-        double Percentile(double p) => measured.Length == 0 ? 0 : measured[(int)Math.Min(measured.Length - 1, p * measured.Length)] * 1000.0 / Stopwatch.Frequency;
-        return new ProduceResult(options, sent, failed, elapsed, Percentile(0.50), Percentile(0.99), Percentile(0.999),
-            broker.PeakRssBytes(), broker.CpuSeconds(), DateTimeOffset.UtcNow);
+        return (sent, failed);
     }
 }
