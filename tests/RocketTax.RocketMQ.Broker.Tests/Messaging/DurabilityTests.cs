@@ -67,4 +67,42 @@ public sealed class DurabilityTests
         Assert.Equal(Code.MessageNotFound, status.Code);
         Assert.Empty(extra);
     }
+
+    [Fact]
+    public async Task A_torn_last_segment_is_truncated_at_start_and_every_entry_before_it_is_served()
+    {
+        var options = new BrokerOptions
+        {
+            ExtraProperties = new Dictionary<string, string> { ["mappedFileSizeCommitLog"] = "65536", ["maxMessageSize"] = "16384" },
+        };
+        await using var broker = await BrokerProcess.StartNewAsync(options, Ct);
+        var sent = new List<string>();
+        using (var client = new RawBrokerClient(broker.GrpcEndpoint))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var message = RawBrokerClient.NewMessage("torn-topic", $"{{\"report\":{i},\"padding\":\"{new string('p', 700)}\"}}");
+                Assert.Equal(Code.Ok, (await client.SendAsync(Ct, message)).Status.Code);
+                sent.Add(message.SystemProperties.MessageId);
+            }
+        }
+
+        await broker.StopAsync(Ct);
+        var segments = Directory.GetFiles(Path.Combine(broker.StoreDir, "commitlog")).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(segments.Length >= 3, $"expected several 64 KiB segments, found {segments.Length}");
+        await using (var last = new FileStream(segments[^1], FileMode.Open, FileAccess.Write))
+        {
+            // Cut the last entry in half, as a crash in the middle of its write would.
+            last.SetLength(last.Length - 100);
+        }
+
+        await broker.StartAsync(Ct);
+        using var reader = new RawBrokerClient(broker.GrpcEndpoint);
+        var received = await reader.ReceiveAtLeastAsync("torn-group", "torn-topic", 299, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30), Ct);
+        var (status, _) = await reader.ReceiveAsync("torn-group", "torn-topic", "*", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500), Ct);
+
+        Assert.Contains(broker.Logs, line => line.Contains("Commit log truncated", StringComparison.Ordinal));
+        Assert.Equal(sent.Take(299).Order(), received.Select(m => m.SystemProperties.MessageId).Order());
+        Assert.Equal(Code.MessageNotFound, status.Code);
+    }
 }
