@@ -1,11 +1,14 @@
+using System.Net.Sockets;
+using RocketTax.RocketMQ.Broker.Admin;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
+using RocketTax.RocketMQ.Broker.NameServer;
 
 namespace RocketTax.RocketMQ.Broker.Cli;
 
 /// <summary>
 /// The executable's verbs, named and used like RocketMQ's scripts: <c>mqbroker -c broker-a.properties
-/// [-n "ns1:9876;ns2:9876"] [--enable-proxy]</c>.
+/// [-n "ns1:9876;ns2:9876"] [--enable-proxy]</c>, <c>mqnamesrv [-p 9876]</c>, <c>mqadmin clusterList -n ns:9876</c>.
 /// </summary>
 public static class BrokerCommandLine
 {
@@ -20,6 +23,11 @@ public static class BrokerCommandLine
               start a broker; -c names its properties file (RocketMQ's keys), -n overrides namesrvAddr,
               --enable-proxy is accepted for compatibility (the gRPC endpoint is always served),
               -p prints the effective configuration and exits
+        """ + "\n" + NameServerCommandLine.Usage + """
+
+          mqadmin <command> -n "host:port;host:port" [options]
+              administer a cluster: clusterList, topicList, topicRoute, updateTopic, deleteTopic,
+              consumerProgress, queryMsgById, brokerStatus ('mqadmin help' for their options)
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -33,6 +41,8 @@ public static class BrokerCommandLine
         return args[0] switch
         {
             "mqbroker" => await RunBrokerAsync(args[1..], cancellationToken).ConfigureAwait(false),
+            "mqnamesrv" => await NameServerCommandLine.RunAsync(args[1..], cancellationToken).ConfigureAwait(false),
+            "mqadmin" => await AdminCommandLine.RunAsync(args[1..], Console.Out, Console.Error, cancellationToken).ConfigureAwait(false),
             _ => Fail($"unknown verb '{args[0]}'\n{Usage}"),
         };
     }
@@ -88,6 +98,10 @@ public static class BrokerCommandLine
         catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             return Fail($"mqbroker: port {config.GrpcServerPort} (grpcServerPort in {config.Source}) is already in use");
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return Fail($"mqbroker: port {config.ListenPort} (listenPort in {config.Source}) is already in use");
         }
     }
 

@@ -44,6 +44,8 @@ public static class BrokerConfigLoader
             "brokerRole" => config with { BrokerRole = setting.Enum<BrokerRole>(("ASYNC_MASTER", BrokerRole.AsyncMaster), ("SYNC_MASTER", BrokerRole.SyncMaster), ("SLAVE", BrokerRole.Slave)) },
             "flushDiskType" => config with { FlushDiskType = setting.Enum<FlushDiskType>(("ASYNC_FLUSH", FlushDiskType.AsyncFlush), ("SYNC_FLUSH", FlushDiskType.SyncFlush)) },
             "namesrvAddr" => config with { NamesrvAddr = setting.Endpoints() },
+            "registerNameServerPeriod" => config with { RegisterNameServerPeriod = setting.Long(100, 24L * 60 * 60 * 1000) },
+            "routeCacheMaxStaleMillis" => config with { RouteCacheMaxStaleMillis = setting.Long(0, 24L * 60 * 60 * 1000) },
             "listenPort" => config with { ListenPort = setting.Port() },
             "grpcServerPort" => config with { GrpcServerPort = setting.Port() },
             "brokerIP1" => config with { BrokerIP1 = setting.NonEmpty() },

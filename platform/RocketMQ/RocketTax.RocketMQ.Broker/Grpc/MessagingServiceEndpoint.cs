@@ -23,7 +23,7 @@ public sealed class MessagingServiceEndpoint(
     IHostApplicationLifetime lifetime) : MessagingService.MessagingServiceBase
 {
     public override Task<QueryRouteResponse> QueryRoute(QueryRouteRequest request, ServerCallContext context) =>
-        Task.FromResult(queryRoute.Handle(request, ClientMetadata.From(context)));
+        queryRoute.HandleAsync(request, ClientMetadata.From(context), context.CancellationToken);
 
     public override Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
         Task.FromResult(heartbeat.Handle(request, ClientMetadata.From(context)));
@@ -32,7 +32,7 @@ public sealed class MessagingServiceEndpoint(
         sendMessage.HandleAsync(request, ClientMetadata.From(context), context.CancellationToken);
 
     public override Task<QueryAssignmentResponse> QueryAssignment(QueryAssignmentRequest request, ServerCallContext context) =>
-        Task.FromResult(queryAssignment.Handle(request, ClientMetadata.From(context)));
+        queryAssignment.HandleAsync(request, ClientMetadata.From(context), context.CancellationToken);
 
     public override async Task ReceiveMessage(ReceiveMessageRequest request, IServerStreamWriter<ReceiveMessageResponse> responseStream, ServerCallContext context)
     {

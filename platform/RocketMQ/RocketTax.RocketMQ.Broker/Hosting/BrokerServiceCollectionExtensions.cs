@@ -1,7 +1,9 @@
+using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Hosting;
@@ -37,6 +39,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<TelemetryHandler>();
         services.AddSingleton<NotifyClientTerminationHandler>();
 
+        services.AddBrokerCluster(config);
         services.AddHostedService<ExpiredSegmentCleaner>();
         services.AddHostedService<PopReviveService>();
         services.AddGrpc(options =>
@@ -45,6 +48,31 @@ public static class BrokerServiceCollectionExtensions
             options.MaxReceiveMessageSize = Math.Max(64 * 1024 * 1024, (config.MaxMessageSize * 2) + (1024 * 1024));
             options.MaxSendMessageSize = null;
         });
+        return services;
+    }
+
+    /// <summary>
+    /// The broker's part in a cluster: the remoting server on <c>listenPort</c> (mqadmin, other brokers), the
+    /// registration with every name server, and cluster-wide routes.
+    /// </summary>
+    public static IServiceCollection AddBrokerCluster(this IServiceCollection services, BrokerConfig config)
+    {
+        services.AddSingleton(NameServerList.Parse(config.NamesrvAddr));
+        services.AddSingleton<RemotingClient>();
+        services.AddSingleton<PutTpsMeter>();
+        services.AddSingleton<BrokerAdminProcessor>();
+        services.AddSingleton(sp => new RemotingServer(
+            new RemotingServerOptions(config.ListenPort),
+            [sp.GetRequiredService<BrokerAdminProcessor>()],
+            sp.GetRequiredService<ILogger<RemotingServer>>()));
+        services.AddSingleton<NameServerRegistrar>();
+        services.AddSingleton<ClusterRouteService>();
+        services.AddSingleton<ClusterTopicCreator>();
+
+        // Order matters: the remoting port is open before the first registration names it.
+        services.AddHostedService<RemotingServerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PutTpsMeter>());
+        services.AddHostedService(sp => sp.GetRequiredService<NameServerRegistrar>());
         return services;
     }
 }

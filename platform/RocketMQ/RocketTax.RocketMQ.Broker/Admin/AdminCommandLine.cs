@@ -1,0 +1,109 @@
+using System.Globalization;
+using RocketTax.RocketMQ.Broker.Cluster;
+using RocketTax.RocketMQ.Broker.Remoting;
+
+namespace RocketTax.RocketMQ.Broker.Admin;
+
+/// <summary><c>mqadmin &lt;command&gt; [options]</c>, RocketMQ's option letters; errors are one line on stderr and exit code 1.</summary>
+public static class AdminCommandLine
+{
+    public const int ExitError = 1;
+
+    public const string Usage = """
+        usage: rocketmq mqadmin <command> -n "host:port;host:port" [options]   (-n defaults to $NAMESRV_ADDR)
+
+        commands:
+          clusterList                                  brokers of every cluster, with load
+          topicList                                    every topic the name servers know
+          topicRoute -t <topic>                        the topic's route (queues per broker, addresses)
+          updateTopic -c <cluster> | -b <broker addr> -t <topic> [-r 4] [-w 4] [-p 6] [-a +message.type=NORMAL]
+          deleteTopic -c <cluster> -t <topic>
+          consumerProgress -g <group> [-t <topic>]     per queue: broker offset, consumer offset, diff
+          queryMsgById -i <message id> [-t <topic>]
+          brokerStatus -b <broker addr> | -c <cluster>
+        """;
+
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            output.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var options = Parse(args[1..]);
+            var namesrvAddr = options.NamesrvAddr ?? Environment.GetEnvironmentVariable("NAMESRV_ADDR");
+            var nameServers = NameServerList.Parse(namesrvAddr);
+            if (nameServers.IsEmpty)
+            {
+                throw new AdminException("no name server: pass -n \"host:port;host:port\" or set NAMESRV_ADDR");
+            }
+
+            await using var client = new RemotingClient();
+            var commands = new AdminCommands(new MQAdminClient(nameServers, client, CallTimeout), output, TimeProvider.System);
+            await (args[0] switch
+            {
+                "clusterList" => commands.ClusterListAsync(cancellationToken),
+                "topicList" => commands.TopicListAsync(cancellationToken),
+                "topicRoute" => commands.TopicRouteAsync(options, cancellationToken),
+                "updateTopic" => commands.UpdateTopicAsync(options, cancellationToken),
+                "deleteTopic" => commands.DeleteTopicAsync(options, cancellationToken),
+                "consumerProgress" => commands.ConsumerProgressAsync(options, cancellationToken),
+                "queryMsgById" => commands.QueryMsgByIdAsync(options, cancellationToken),
+                "brokerStatus" => commands.BrokerStatusAsync(options, cancellationToken),
+                _ => throw new AdminException($"unknown command '{args[0]}'; run 'mqadmin help' for the list"),
+            }).ConfigureAwait(false);
+            return 0;
+        }
+        catch (AdminException ex)
+        {
+            error.WriteLine($"mqadmin {args[0]}: {ex.Message}");
+            return ExitError;
+        }
+        catch (RemotingProtocolException ex)
+        {
+            error.WriteLine($"mqadmin {args[0]}: the answer could not be read: {ex.Message}");
+            return ExitError;
+        }
+    }
+
+    private static AdminOptions Parse(string[] args)
+    {
+        var options = new AdminOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                throw new AdminException($"option '{name}' needs a value");
+            }
+
+            var value = args[++i];
+            options = name switch
+            {
+                "-n" or "--namesrvAddr" => options with { NamesrvAddr = value },
+                "-c" or "--clusterName" => options with { Cluster = value },
+                "-b" or "--brokerAddr" => options with { BrokerAddr = value },
+                "-t" or "--topic" => options with { Topic = value },
+                "-g" or "--groupName" => options with { Group = value },
+                "-i" or "--msgId" => options with { MessageId = value },
+                "-r" or "--readQueueNums" => options with { ReadQueueNums = Number(name, value, 1, 1024) },
+                "-w" or "--writeQueueNums" => options with { WriteQueueNums = Number(name, value, 1, 1024) },
+                "-p" or "--perm" => options with { Perm = Number(name, value, 0, 7) },
+                "-a" or "--attributes" => options with { Attributes = value },
+                _ => throw new AdminException($"unknown option '{name}'; run 'mqadmin help' for the options"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Number(string option, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw new AdminException($"option {option} is '{value}'; expected a whole number from {min} to {max}");
+}

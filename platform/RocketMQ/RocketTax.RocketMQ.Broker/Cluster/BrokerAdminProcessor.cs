@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Hosting;
+using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Broker.Store;
+
+namespace RocketTax.RocketMQ.Broker.Cluster;
+
+/// <summary>
+/// The broker's remoting requests, the ones <c>mqadmin</c> and other brokers send (RocketMQ's
+/// <c>AdminBrokerProcessor</c> and <c>QueryMessageProcessor</c>): topics, runtime info, consumer progress, message lookup.
+/// </summary>
+public sealed partial class BrokerAdminProcessor(
+    TopicManager topics,
+    PopManager pop,
+    IMessageStore store,
+    BrokerIdentity identity,
+    BrokerConfig config,
+    PutTpsMeter putTps,
+    TimeProvider time,
+    ILogger<BrokerAdminProcessor> logger) : IRemotingRequestProcessor
+{
+    /// <summary>The RocketMQ release whose admin protocol this broker speaks, as <c>clusterList</c> prints it.</summary>
+    public const string VersionDescription = "V5_3_2";
+
+    private const int ScanBatch = 256;
+    private const int DefaultMaxMessages = 32;
+
+    private readonly DateTimeOffset _bootTime = time.GetUtcNow();
+
+    public IReadOnlyCollection<int> RequestCodes { get; } =
+    [
+        RequestCode.UpdateAndCreateTopic, RequestCode.DeleteTopicInBroker, RequestCode.GetAllTopicConfig,
+        RequestCode.GetBrokerRuntimeInfo, RequestCode.GetConsumeStats, RequestCode.ViewMessageById, RequestCode.QueryMessage,
+    ];
+
+    public ValueTask<RemotingCommand> ProcessAsync(RemotingCommand request, string peer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(request.Code switch
+        {
+            RequestCode.UpdateAndCreateTopic => CreateTopic(request, peer),
+            RequestCode.DeleteTopicInBroker => DeleteTopic(request, peer),
+            RequestCode.GetAllTopicConfig => RemotingCommand.JsonResponse(request, AllTopics()),
+            RequestCode.GetBrokerRuntimeInfo => RemotingCommand.JsonResponse(request, RuntimeInfo()),
+            RequestCode.GetConsumeStats => ConsumeStats(request),
+            RequestCode.ViewMessageById => ViewMessage(request),
+            RequestCode.QueryMessage => QueryMessage(request),
+            _ => RemotingCommand.Response(request, ResponseCode.RequestCodeNotSupported, $"request code {request.Code} is not served by the broker"),
+        });
+
+    private RemotingCommand CreateTopic(RemotingCommand request, string peer)
+    {
+        var name = Required(request, "topic");
+        if (!TopicName.IsValid(name))
+        {
+            return RemotingCommand.Response(request, ResponseCode.SystemError,
+                $"topic name '{name}' is invalid: use 1..{TopicName.MaxLength} characters from [%|a-zA-Z0-9_-]");
+        }
+
+        var read = (int)Number(request, "readQueueNums", 1, 1024, config.DefaultTopicQueueNums);
+        var write = (int)Number(request, "writeQueueNums", 1, 1024, config.DefaultTopicQueueNums);
+        var perm = (int)Number(request, "perm", 0, 7, TopicConfig.PermReadWrite);
+        var type = MessageTypeOf(request.Field("attributes"));
+        if (type is null)
+        {
+            return RemotingCommand.Response(request, ResponseCode.SystemError,
+                $"attributes '{request.Field("attributes")}' name an unknown message type; use +message.type=NORMAL, FIFO, DELAY or TRANSACTION");
+        }
+
+        var topic = topics.CreateOrUpdate(new TopicConfig(name, Math.Max(read, write), type.Value, perm));
+        LogTopicUpdated(topic.Name, topic.QueueCount, peer);
+        return RemotingCommand.Response(request, ResponseCode.Success);
+    }
+
+    private RemotingCommand DeleteTopic(RemotingCommand request, string peer)
+    {
+        var name = Required(request, "topic");
+        var deleted = topics.Delete(name);
+        LogTopicDeleted(name, deleted, peer);
+        return RemotingCommand.Response(request, ResponseCode.Success, deleted ? null : $"topic {name} did not exist on {identity.BrokerName}");
+    }
+
+    private TopicConfigSerializeWrapper AllTopics()
+    {
+        var wrapper = new TopicConfigSerializeWrapper { DataVersion = new DataVersion(time.GetUtcNow().ToUnixTimeMilliseconds(), 0) };
+        foreach (var topic in topics.All)
+        {
+            wrapper.TopicConfigTable[topic.Name] = TopicConfigMapping.ToBody(topic);
+        }
+
+        return wrapper;
+    }
+
+    private KVTable RuntimeInfo()
+    {
+        var statistics = store.Statistics;
+        var uptime = time.GetUtcNow() - _bootTime;
+        var table = new KVTable();
+        void Put(string key, object value) => table.Table[key] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+
+        Put("brokerVersionDesc", VersionDescription);
+        Put("brokerVersion", RemotingCommand.ProtocolVersion);
+        Put("brokerName", identity.BrokerName);
+        Put("brokerAddr", identity.RemotingAddress);
+        Put("bootTimestamp", _bootTime.ToUnixTimeMilliseconds());
+        Put("runtime", $"[ {uptime.Days} days, {uptime.Hours} hours, {uptime.Minutes} minutes, {uptime.Seconds} seconds ]");
+        Put("putTps", putTps.Describe());
+        Put("getTransferedTps", "0.00 0.00 0.00");
+        Put("msgPutTotalTodayNow", statistics.MessagesPut);
+        Put("msgPutTotalTodayMorning", 0);
+        Put("msgPutTotalYesterdayMorning", 0);
+        Put("msgGetTotalTodayNow", 0);
+        Put("msgGetTotalTodayMorning", 0);
+        Put("msgGetTotalYesterdayMorning", 0);
+        Put("bytesPutTotal", statistics.BytesPut);
+        Put("commitLogBytes", statistics.CommitLogBytes);
+        Put("commitLogFlushedOffset", statistics.FlushedOffset);
+        Put("topicCount", topics.All.Count);
+        Put("sendThreadPoolQueueSize", 0);
+        Put("sendThreadPoolQueueHeadWaitTimeMills", 0);
+        Put("pullThreadPoolQueueSize", 0);
+        Put("pullThreadPoolQueueHeadWaitTimeMills", 0);
+        Put("pageCacheLockTimeMills", 0);
+        Put("flushDiskType", config.FlushDiskType == FlushDiskType.SyncFlush ? "SYNC_FLUSH" : "ASYNC_FLUSH");
+        try
+        {
+            var drive = new DriveInfo(Path.GetFullPath(config.StorePathRootDir));
+            var ratio = drive.TotalSize > 0 ? 1.0 - ((double)drive.AvailableFreeSpace / drive.TotalSize) : 0;
+            Put("commitLogDiskRatio", ratio.ToString("0.####", CultureInfo.InvariantCulture));
+            Put("commitLogDirCapacity", FormattableString.Invariant(
+                $"Total : {drive.TotalSize / (1024.0 * 1024 * 1024):0.00} GiB, Free : {drive.AvailableFreeSpace / (1024.0 * 1024 * 1024):0.00} GiB."));
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // Disk figures are informative; the rest of the table still answers.
+        }
+
+        return table;
+    }
+
+    private RemotingCommand ConsumeStats(RemotingCommand request)
+    {
+        var group = Required(request, "consumerGroup");
+        var onlyTopic = request.Field("topic");
+        var body = new ConsumeStatsBody();
+        var topicNames = string.IsNullOrEmpty(onlyTopic)
+            ? topics.All.Select(t => t.Name).Where(t => pop.GroupsOf(t).Contains(group)).ToList()
+            : [onlyTopic];
+        foreach (var name in topicNames.Order(StringComparer.Ordinal))
+        {
+            if (!topics.TryGet(name, out var topic))
+            {
+                continue;
+            }
+
+            for (var queueId = 0; queueId < topic.QueueCount; queueId++)
+            {
+                var brokerOffset = store.GetMaxOffset(name, queueId);
+                // A group that never consumed a queue starts at its oldest message, so that is its progress.
+                var consumerOffset = pop.GetConsumeOffset(group, name, queueId) ?? store.GetMinOffset(name, queueId);
+                body.OffsetEntries.Add(new QueueOffsetEntry(name, identity.BrokerName, queueId, brokerOffset, consumerOffset, 0));
+            }
+        }
+
+        if (body.OffsetEntries.Count == 0 && string.IsNullOrEmpty(onlyTopic))
+        {
+            return RemotingCommand.Response(request, ResponseCode.SystemError,
+                $"consumer group {group} has not consumed anything on {identity.BrokerName}");
+        }
+
+        return RemotingCommand.JsonResponse(request, body);
+    }
+
+    private RemotingCommand ViewMessage(RemotingCommand request)
+    {
+        var offset = Number(request, "offset", 0, long.MaxValue, -1);
+        return store.ReadMessage(offset) is { } message
+            ? RemotingCommand.JsonResponse(request, View(message))
+            : RemotingCommand.Response(request, ResponseCode.SystemError,
+                $"no message at commit-log offset {offset} on {identity.BrokerName} (deleted with its segment, or a wrong id)");
+    }
+
+    /// <summary>Finds messages whose id (UNIQ_KEY) or key equals <c>key</c> by scanning consume queues; the store keeps no key index.</summary>
+    private RemotingCommand QueryMessage(RemotingCommand request)
+    {
+        var key = Required(request, "key");
+        var onlyTopic = request.Field("topic");
+        var maxNum = (int)Number(request, "maxNum", 1, 1000, DefaultMaxMessages);
+        var found = new List<MessageViewBody>();
+        Span<ConsumeQueueEntry> entries = new ConsumeQueueEntry[ScanBatch];
+        foreach (var (topic, queueId) in store.KnownQueues)
+        {
+            if (!string.IsNullOrEmpty(onlyTopic) && topic != onlyTopic)
+            {
+                continue;
+            }
+
+            var max = store.GetMaxOffset(topic, queueId);
+            for (var offset = store.GetMinOffset(topic, queueId); offset < max && found.Count < maxNum;)
+            {
+                var read = store.ReadQueueEntries(topic, queueId, offset, entries);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                for (var i = 0; i < read && found.Count < maxNum; i++)
+                {
+                    if (store.ReadMessage(entries[i]) is { } message && Matches(message, key))
+                    {
+                        found.Add(View(message));
+                    }
+                }
+
+                offset += read;
+            }
+        }
+
+        return found.Count > 0
+            ? RemotingCommand.JsonResponse(request, found)
+            : RemotingCommand.Response(request, ResponseCode.QueryNotFound, $"no message with id or key '{key}' on {identity.BrokerName}");
+    }
+
+    private static bool Matches(StoredMessage message, string key) =>
+        message.Properties.TryGetValue(MessageProperties.MessageId, out var id) && id == key
+        || message.Properties.TryGetValue(MessageProperties.Keys, out var keys)
+            && keys.Split(MessageProperties.KeySeparator, StringSplitOptions.RemoveEmptyEntries).Contains(key);
+
+    private MessageViewBody View(StoredMessage message) => new()
+    {
+        MsgId = message.Properties.GetValueOrDefault(MessageProperties.MessageId) ?? string.Empty,
+        OffsetMsgId = MessageIds.OffsetMessageId(message.StoreHost, message.CommitLogOffset) ?? string.Empty,
+        Topic = message.Topic,
+        BrokerName = identity.BrokerName,
+        QueueId = message.QueueId,
+        QueueOffset = message.QueueOffset,
+        CommitLogOffset = message.CommitLogOffset,
+        StoreSize = message.StoreSize,
+        Tags = message.Tag,
+        Keys = message.Properties.GetValueOrDefault(MessageProperties.Keys),
+        Properties = new Dictionary<string, string>(message.Properties),
+        BornTimestamp = message.BornTimestamp,
+        BornHost = message.BornHost,
+        StoreTimestamp = message.StoreTimestamp,
+        StoreHost = message.StoreHost,
+        ReconsumeTimes = message.ReconsumeTimes,
+        BodyCrc = message.BodyCrc,
+        Body = Encoding.UTF8.GetString(message.Body.Span),
+    };
+
+    private static TopicMessageType? MessageTypeOf(string? attributes)
+    {
+        if (string.IsNullOrWhiteSpace(attributes))
+        {
+            return TopicMessageType.Normal;
+        }
+
+        // mqadmin sends attributes as "+message.type=FIFO" (several separated by ',').
+        foreach (var attribute in attributes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = attribute.IndexOf('=');
+            if (equals > 0 && attribute[..equals] == TopicConfigMapping.MessageTypeAttribute)
+            {
+                return TopicConfigMapping.ParseMessageType(attribute[(equals + 1)..]);
+            }
+        }
+
+        return TopicMessageType.Normal;
+    }
+
+    private static string Required(RemotingCommand request, string field) =>
+        request.Field(field) is { Length: > 0 } value
+            ? value
+            : throw new RemotingProtocolException($"request code {request.Code} needs the header field '{field}'");
+
+    private static long Number(RemotingCommand request, string field, long min, long max, long fallback)
+    {
+        var value = request.Field(field);
+        if (string.IsNullOrEmpty(value))
+        {
+            return fallback >= min ? fallback : throw new RemotingProtocolException($"request code {request.Code} needs the header field '{field}'");
+        }
+
+        return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw new RemotingProtocolException($"header field '{field}' of request code {request.Code} is '{value}'; expected a whole number from {min} to {max}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} created or updated with {Queues} queues at the request of {Peer}")]
+    private partial void LogTopicUpdated(string topic, int queues, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} delete requested by {Peer} (existed: {Existed})")]
+    private partial void LogTopicDeleted(string topic, bool existed, string peer);
+}

@@ -1,0 +1,46 @@
+using RocketTax.RocketMQ.Broker.Remoting;
+
+namespace RocketTax.RocketMQ.Broker.NameServer;
+
+/// <summary>Runs one name server until SIGTERM/Ctrl+C: the remoting port, the route table, the expiry scan.</summary>
+public static class NameServerHost
+{
+    /// <summary>The line RocketMQ's name server prints when it is up; scripts and tests wait for it.</summary>
+    public const string BootLine = "The Name Server boot success. serializeType=JSON";
+
+    public static async Task<int> RunAsync(NameServerConfig config, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Services.AddNameServer(config);
+
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(BootLine);
+        await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"The Name Server on port {config.ListenPort} shutdown OK");
+        return 0;
+    }
+
+    /// <summary>Registers the name server's parts.</summary>
+    public static IServiceCollection AddNameServer(this IServiceCollection services, NameServerConfig config)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RouteInfoManager>();
+        services.AddSingleton<NameServerRequestProcessor>();
+        services.AddSingleton(sp => new RemotingServer(
+            new RemotingServerOptions(config.ListenPort),
+            [sp.GetRequiredService<NameServerRequestProcessor>()],
+            sp.GetRequiredService<ILogger<RemotingServer>>()));
+        services.AddHostedService<RemotingServerService>();
+        services.AddHostedService<BrokerExpiryService>();
+        return services;
+    }
+}

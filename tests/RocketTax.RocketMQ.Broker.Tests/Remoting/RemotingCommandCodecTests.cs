@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using RocketTax.RocketMQ.Broker.Remoting;
+
+namespace RocketTax.RocketMQ.Broker.Tests.Remoting;
+
+/// <summary>The remoting frame, byte by byte: lengths, serialize type, JSON header field names, body.</summary>
+public sealed class RemotingCommandCodecTests
+{
+    [Fact]
+    public void Frame_carries_total_length_JSON_serialize_type_and_RocketMQ_header_fields()
+    {
+        var request = RemotingCommand.Request(RequestCode.GetRouteInfoByTopic, new Dictionary<string, string> { ["topic"] = "tax-data-topic" }, [1, 2, 3]);
+        request.Opaque = 42;
+
+        var frame = RemotingCommandCodec.Encode(request);
+
+        var length = BinaryPrimitives.ReadInt32BigEndian(frame);
+        var headerField = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4));
+        var headerLength = headerField & 0xFFFFFF;
+        Assert.Equal(frame.Length - 4, length);
+        Assert.Equal(0, headerField >> 24);
+        var header = Encoding.UTF8.GetString(frame, 8, headerLength);
+        Assert.Contains("\"code\":105", header, StringComparison.Ordinal);
+        Assert.Contains("\"opaque\":42", header, StringComparison.Ordinal);
+        Assert.Contains("\"extFields\":{\"topic\":\"tax-data-topic\"}", header, StringComparison.Ordinal);
+        Assert.Contains("\"flag\":0", header, StringComparison.Ordinal);
+        Assert.Equal([1, 2, 3], frame[(8 + headerLength)..]);
+    }
+
+    [Fact]
+    public void Decodes_a_frame_split_across_reads_only_once_it_is_whole()
+    {
+        var response = RemotingCommand.Response(new RemotingCommand { Opaque = 7 }, ResponseCode.TopicNotExist, "no route");
+        var frame = RemotingCommandCodec.Encode(response);
+
+        var partial = new ReadOnlySequence<byte>(frame, 0, frame.Length - 1);
+        Assert.False(RemotingCommandCodec.TryRead(ref partial, out _));
+
+        var whole = new ReadOnlySequence<byte>([.. frame, .. frame]);
+        Assert.True(RemotingCommandCodec.TryRead(ref whole, out var decoded));
+        Assert.Equal(frame.Length, whole.Length);
+        Assert.True(decoded.IsResponse);
+        Assert.Equal(7, decoded.Opaque);
+        Assert.Equal(ResponseCode.TopicNotExist, decoded.Code);
+        Assert.Equal("no route", decoded.Remark);
+        Assert.Null(decoded.Body);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3)]
+    [InlineData(RemotingCommandCodec.MaxFrameLength + 1)]
+    public void Refuses_a_frame_length_outside_4_to_16_MiB(int length)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, length);
+        var buffer = new ReadOnlySequence<byte>(bytes);
+
+        var error = Assert.Throws<RemotingProtocolException>(() => RemotingCommandCodec.TryRead(ref buffer, out _));
+        Assert.Contains(length.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_a_header_that_is_not_JSON()
+    {
+        var buffer = new ReadOnlySequence<byte>(RawFrame("{not json"u8.ToArray()));
+
+        var error = Assert.Throws<RemotingProtocolException>(() => RemotingCommandCodec.TryRead(ref buffer, out _));
+        Assert.Contains("not RocketMQ remoting JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_the_header_a_Java_peer_writes()
+    {
+        var header = """{"code":106,"extFields":{},"flag":0,"language":"JAVA","opaque":3,"serializeTypeCurrentRPC":"JSON","version":401}"""u8.ToArray();
+        var buffer = new ReadOnlySequence<byte>(RawFrame(header));
+
+        Assert.True(RemotingCommandCodec.TryRead(ref buffer, out var command));
+        Assert.Equal(RequestCode.GetBrokerClusterInfo, command.Code);
+        Assert.Equal("JAVA", command.Language);
+        Assert.Equal(3, command.Opaque);
+        Assert.False(command.IsResponse);
+    }
+
+    /// <summary>A frame around an arbitrary header, JSON serialize type, no body.</summary>
+    public static byte[] RawFrame(byte[] header)
+    {
+        var frame = new byte[8 + header.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, 4 + header.Length);
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), header.Length);
+        header.CopyTo(frame, 8);
+        return frame;
+    }
+}
