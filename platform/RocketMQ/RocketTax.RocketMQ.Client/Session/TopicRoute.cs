@@ -1,0 +1,98 @@
+using Apache.Rocketmq.V2;
+
+namespace RocketTax.RocketMQ.Client.Session;
+
+/// <summary>
+/// A topic's queues across every broker. Publishing walks them round-robin with brokers interleaved
+/// (a0, b0, a1, b1 ...), so consecutive sends alternate brokers as well as queues.
+/// </summary>
+internal sealed class TopicRoute
+{
+    private readonly RouteQueue[] _publishOrder;
+    private readonly RouteQueue[] _receiveOrder;
+    private int _publishIndex = -1;
+    private int _receiveIndex = -1;
+
+    public TopicRoute(string topic, IEnumerable<MessageQueue> queues)
+    {
+        Topic = topic;
+        var all = queues
+            .Where(q => q.Broker?.Endpoints is not null)
+            .Select(q => new RouteQueue(q.Broker.Name, q.Id, EndpointAddress.FromProtocol(q.Broker.Endpoints), q))
+            .ToList();
+        if (all.Count == 0)
+        {
+            throw new RocketMQException($"The route of topic '{topic}' has no queues: create the topic on a broker (or enable autoCreateTopicEnable).", (int)Code.TopicNotFound);
+        }
+
+        Queues = all;
+        _publishOrder = Interleave(all.Where(q => q.Writable));
+        // A receive names a broker, not a queue: the broker pops from all its queues of the topic.
+        _receiveOrder = [.. all.Where(q => q.Readable).GroupBy(q => q.BrokerName).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.First() with { QueueId = -1, Protocol = WithQueueId(g.First().Protocol, -1) })];
+        Endpoints = [.. all.Select(q => q.Endpoint).Distinct()];
+    }
+
+    public string Topic { get; }
+
+    public IReadOnlyList<RouteQueue> Queues { get; }
+
+    public IReadOnlyList<EndpointAddress> Endpoints { get; }
+
+    /// <summary>Queues for one send and its retries: the next queue round-robin, then queues of other brokers, healthy ones first.</summary>
+    public IReadOnlyList<RouteQueue> TakePublishQueues(int attempts, Func<EndpointAddress, bool> isIsolated)
+    {
+        if (_publishOrder.Length == 0)
+        {
+            throw new RocketMQException($"No queue of topic '{Topic}' is writable: the brokers hold it read-only.", (int)Code.Forbidden);
+        }
+
+        var start = (uint)Interlocked.Increment(ref _publishIndex);
+        var chosen = new List<RouteQueue>(attempts);
+        var brokers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var healthyOnly in new[] { true, false })
+        {
+            for (var i = 0; i < _publishOrder.Length && chosen.Count < attempts; i++)
+            {
+                var queue = _publishOrder[(start + i) % _publishOrder.Length];
+                if ((!healthyOnly || !isIsolated(queue.Endpoint)) && brokers.Add(queue.BrokerName))
+                {
+                    chosen.Add(queue);
+                }
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>The next broker to receive from, round-robin.</summary>
+    public RouteQueue NextReceiveQueue()
+    {
+        if (_receiveOrder.Length == 0)
+        {
+            throw new RocketMQException($"No queue of topic '{Topic}' is readable: the brokers hold it write-only.", (int)Code.Forbidden);
+        }
+
+        return _receiveOrder[(uint)Interlocked.Increment(ref _receiveIndex) % _receiveOrder.Length];
+    }
+
+    private static RouteQueue[] Interleave(IEnumerable<RouteQueue> queues)
+    {
+        var byBroker = queues.GroupBy(q => q.BrokerName).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(q => q.QueueId).ToArray()).ToArray();
+        var result = new List<RouteQueue>();
+        for (var round = 0; byBroker.Any(b => round < b.Length); round++)
+        {
+            result.AddRange(byBroker.Where(b => round < b.Length).Select(b => b[round]));
+        }
+
+        return [.. result];
+    }
+
+    private static MessageQueue WithQueueId(MessageQueue queue, int id)
+    {
+        var copy = queue.Clone();
+        copy.Id = id;
+        return copy;
+    }
+}

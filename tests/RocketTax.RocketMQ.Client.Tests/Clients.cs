@@ -1,0 +1,45 @@
+namespace RocketTax.RocketMQ.Client.Tests;
+
+/// <summary>Client options against a test broker.</summary>
+public static class Clients
+{
+    public static ProducerOptions Producer(string endpoint) => new() { Endpoints = endpoint };
+
+    public static SimpleConsumerOptions Simple(string endpoint, string group, string topic, string filter = "*", int awaitSeconds = 2) => new()
+    {
+        Endpoints = endpoint,
+        ConsumerGroup = group,
+        Subscriptions = new Dictionary<string, FilterExpression> { [topic] = new(filter) },
+        AwaitDuration = TimeSpan.FromSeconds(awaitSeconds),
+    };
+
+    public static PushConsumerOptions Push(string endpoint, string group, string topic, string filter = "*") => new()
+    {
+        Endpoints = endpoint,
+        ConsumerGroup = group,
+        Subscriptions = new Dictionary<string, FilterExpression> { [topic] = new(filter) },
+        MaxConcurrency = 4,
+        MaxCachedMessages = 64,
+    };
+
+    /// <summary>Receives until <paramref name="count"/> messages arrived or <paramref name="within"/> passed.</summary>
+    public static async Task<List<MessageView>> ReceiveAtLeastAsync(SimpleConsumer consumer, int count, TimeSpan within, bool ack, CancellationToken cancellationToken)
+    {
+        var received = new List<MessageView>();
+        var deadline = DateTime.UtcNow + within;
+        while (received.Count < count && DateTime.UtcNow < deadline)
+        {
+            var batch = await consumer.ReceiveAsync(Math.Min(32, count - received.Count), TimeSpan.FromSeconds(30), cancellationToken);
+            foreach (var message in batch)
+            {
+                received.Add(message);
+                if (ack)
+                {
+                    await consumer.AckAsync(message, cancellationToken);
+                }
+            }
+        }
+
+        return received;
+    }
+}
