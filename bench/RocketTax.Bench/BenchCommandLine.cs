@@ -3,27 +3,46 @@ using System.Globalization;
 namespace RocketTax.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/RocketTax.Bench -- produce [--flush ASYNC_FLUSH|SYNC_FLUSH]
-/// [--senders 64] [--messages 200000] [--size 1024] [--seconds 60]</c>
+/// <c>dotnet run -c Release --project bench/RocketTax.Bench -- &lt;scenario&gt; [--flush ASYNC_FLUSH|SYNC_FLUSH]
+/// [--senders 64] [--messages 200000] [--size 1024] [--seconds 60] [--rate 5000]</c>
 /// </summary>
 public static class BenchCommandLine
 {
     private const string Usage = """
-        usage: RocketTax.Bench produce [options]
+        usage: RocketTax.Bench <scenario> [options]
+
+        scenarios:
+          produce          raw gRPC sends, closed loop (the broker's capacity)
+          client-produce   sends through RocketTax.RocketMQ.Client, closed loop
+          client-latency   sends through the client at --rate msg/s for --seconds; latency from when each was due
+          e2e              --rate msg/s for --seconds through the client to a push consumer's handler
+          consume          a push consumer drains a backlog of --messages
+
+        options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
           --senders N                      concurrent senders (default 64)
           --messages N                     messages to send in all (default 200000)
           --batch N                        messages per send request (default 1)
           --warmup N                       unmeasured messages sent first (default 50000)
           --size BYTES                     body size (default 1024)
-          --seconds N                      stop sending after N seconds even if messages remain (default 60)
+          --seconds N                      time bound of a run; length of the paced runs (default 60)
+          --rate N                         offered load of client-latency and e2e (default 5000)
           --endpoint HOST:PORT             measure a running broker instead of starting one (resources are then not read)
           --out DIR                        where results go (default bench/results)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] != "produce")
+        Func<ProduceOptions, CancellationToken, Task<ProduceResult>>? scenario = args.Length == 0 ? null : args[0] switch
+        {
+            "produce" => ProduceScenario.RunAsync,
+            "client-produce" => ClientScenarios.ProduceAsync,
+            "client-latency" => ClientScenarios.SendLatencyAsync,
+            "e2e" => ClientScenarios.EndToEndAsync,
+            "consume" => ClientScenarios.ConsumeBacklogAsync,
+            _ => null,
+        };
+        if (scenario is null)
         {
             Console.Error.WriteLine(Usage);
             return 2;
@@ -56,6 +75,9 @@ public static class BenchCommandLine
                 case "--seconds" when int.TryParse(value, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
                     options = options with { MaxDuration = TimeSpan.FromSeconds(seconds) };
                     break;
+                case "--rate" when int.TryParse(value, CultureInfo.InvariantCulture, out var rate) && rate > 0:
+                    options = options with { Rate = rate };
+                    break;
                 case "--endpoint" when value is not null && value.Contains(':'):
                     options = options with { Endpoint = value };
                     break;
@@ -76,7 +98,7 @@ public static class BenchCommandLine
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = await ProduceScenario.RunAsync(options, cancel.Token);
+        var result = await scenario(options, cancel.Token);
         Console.WriteLine(result.ToMarkdownRow());
         ResultWriter.Append(options.OutputDirectory, result);
         return 0;

@@ -17,6 +17,9 @@ public sealed record ProduceOptions
     /// <summary>Messages per SendMessage request (1 = single sends, as RocketMQ's producer.sh).</summary>
     public int Batch { get; init; } = 1;
 
+    /// <summary>Offered load of the paced scenarios, in messages per second.</summary>
+    public int Rate { get; init; } = 5_000;
+
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>An already running broker (ours or Apache RocketMQ's proxy) to measure instead of starting one.</summary>

@@ -45,7 +45,8 @@ public static class ProduceScenario
 
             var measured = latencies.Where(l => l > 0).Order().ToArray();
             double Percentile(double p) => measured.Length == 0 ? 0 : measured[(int)Math.Min(measured.Length - 1, p * measured.Length)] * 1000.0 / Stopwatch.Frequency;
-            return new ProduceResult(options, sent, failed, elapsed, Percentile(0.50), Percentile(0.99), Percentile(0.999),
+            var setting = $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B" + (options.Batch > 1 ? $", batch {options.Batch}" : string.Empty);
+            return new ProduceResult("produce (raw gRPC)", setting, sent, failed, elapsed, Percentile(0.50), Percentile(0.99), Percentile(0.999),
                 broker?.PeakRssBytes() ?? 0, (broker?.CpuSeconds() ?? 0) - cpuBefore, DateTimeOffset.UtcNow);
         }
         finally

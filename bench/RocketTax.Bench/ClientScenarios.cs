@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using RocketTax.RocketMQ.Client;
+
+namespace RocketTax.Bench;
+
+/// <summary>
+/// Runs through RocketTax.RocketMQ.Client, as an application would: closed-loop produce throughput,
+/// open-loop send latency at a fixed offered load, end-to-end latency to a push consumer's handler,
+/// and push-consumer throughput from a backlog.
+/// </summary>
+public static class ClientScenarios
+{
+    private const string SentAtProperty = "bench-sent-ticks";
+
+    public static async Task<ProduceResult> ProduceAsync(ProduceOptions options, CancellationToken cancellationToken)
+    {
+        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var producer = NewProducer(broker, "client-produce-topic");
+        var body = new byte[options.BodySize];
+        await SendClosedLoopAsync(producer, "client-produce-topic", body, options.Senders, options.Warmup, null, cancellationToken);
+        var cpuBefore = broker.CpuSeconds();
+        var latencies = new LatencyRecorder(options.Messages);
+        var clock = Stopwatch.StartNew();
+        var (sent, failed) = await SendClosedLoopAsync(producer, "client-produce-topic", body, options.Senders, options.Messages, latencies, cancellationToken);
+        return Result("produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", sent, failed, clock.Elapsed, latencies, broker, cpuBefore);
+    }
+
+    /// <summary>Sends at a fixed rate; a send's latency counts from when it was due, so a stall is not hidden (no coordinated omission).</summary>
+    public static async Task<ProduceResult> SendLatencyAsync(ProduceOptions options, CancellationToken cancellationToken)
+    {
+        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var producer = NewProducer(broker, "client-latency-topic");
+        var body = new byte[options.BodySize];
+        await SendClosedLoopAsync(producer, "client-latency-topic", body, 16, options.Warmup, null, cancellationToken);
+        var cpuBefore = broker.CpuSeconds();
+        var total = (int)(options.Rate * options.MaxDuration.TotalSeconds);
+        var latencies = new LatencyRecorder(total);
+        long failed = 0;
+        var clock = Stopwatch.StartNew();
+        await PaceAsync(options.Rate, total, async due =>
+        {
+            try
+            {
+                await producer.SendAsync(new Message("client-latency-topic", body) { Tag = "2021S1" }, cancellationToken);
+                latencies.Record(Stopwatch.GetTimestamp() - due);
+            }
+            catch (RocketMQException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }, cancellationToken);
+        return Result("send latency (client)", $"{options.FlushDiskType}, {options.Rate:N0} msg/s offered, {options.BodySize} B", latencies.Count, failed, clock.Elapsed, latencies, broker, cpuBefore);
+    }
+
+    /// <summary>Latency from a send being due to the push consumer's handler seeing the message.</summary>
+    public static async Task<ProduceResult> EndToEndAsync(ProduceOptions options, CancellationToken cancellationToken)
+    {
+        const string Topic = "client-e2e-topic";
+        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var producer = NewProducer(broker, Topic);
+        var total = (int)(options.Rate * options.MaxDuration.TotalSeconds);
+        var latencies = new LatencyRecorder(total);
+        var received = 0;
+        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var consumer = new PushConsumer(
+            new PushConsumerOptions
+            {
+                Endpoints = $"127.0.0.1:{broker.GrpcPort}",
+                ConsumerGroup = "bench-e2e",
+                Subscriptions = new Dictionary<string, FilterExpression> { [Topic] = FilterExpression.SubAll },
+                MaxConcurrency = 64,
+            },
+            (message, _) =>
+            {
+                if (message.Properties.TryGetValue(SentAtProperty, out var sentAt))
+                {
+                    latencies.Record(Stopwatch.GetTimestamp() - long.Parse(sentAt, CultureInfo.InvariantCulture));
+                    if (Interlocked.Increment(ref received) == total)
+                    {
+                        allReceived.TrySetResult();
+                    }
+                }
+
+                return ValueTask.FromResult(ConsumeResult.Success);
+            });
+        await consumer.StartAsync(cancellationToken);
+        var body = new byte[options.BodySize];
+        var cpuBefore = broker.CpuSeconds();
+        long failed = 0;
+        var clock = Stopwatch.StartNew();
+        await PaceAsync(options.Rate, total, async due =>
+        {
+            var message = new Message(Topic, body)
+            {
+                Tag = "2021S1",
+                Properties = new Dictionary<string, string> { [SentAtProperty] = due.ToString(CultureInfo.InvariantCulture) },
+            };
+            try
+            {
+                await producer.SendAsync(message, cancellationToken);
+            }
+            catch (RocketMQException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }, cancellationToken);
+        await allReceived.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        return Result("end to end (client)", $"{options.FlushDiskType}, {options.Rate:N0} msg/s offered, push consumer", received, failed, clock.Elapsed, latencies, broker, cpuBefore);
+    }
+
+    /// <summary>Fills a backlog, then measures how fast a push consumer drains it.</summary>
+    public static async Task<ProduceResult> ConsumeBacklogAsync(ProduceOptions options, CancellationToken cancellationToken)
+    {
+        const string Topic = "client-backlog-topic";
+        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using (var producer = NewProducer(broker, Topic))
+        {
+            Console.Error.WriteLine($"filling a backlog of {options.Messages:N0} messages");
+            await SendClosedLoopAsync(producer, Topic, new byte[options.BodySize], options.Senders, options.Messages, null, cancellationToken);
+        }
+
+        var received = 0;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cpuBefore = broker.CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        await using var consumer = new PushConsumer(
+            new PushConsumerOptions
+            {
+                Endpoints = $"127.0.0.1:{broker.GrpcPort}",
+                ConsumerGroup = "bench-backlog",
+                Subscriptions = new Dictionary<string, FilterExpression> { [Topic] = FilterExpression.SubAll },
+                MaxConcurrency = 64,
+            },
+            (_, _) =>
+            {
+                if (Interlocked.Increment(ref received) == options.Messages)
+                {
+                    drained.TrySetResult();
+                }
+
+                return ValueTask.FromResult(ConsumeResult.Success);
+            });
+        await consumer.StartAsync(cancellationToken);
+        await drained.Task.WaitAsync(options.MaxDuration * 3, cancellationToken);
+        var elapsed = clock.Elapsed;
+        return Result("consume backlog (push consumer)", $"{options.FlushDiskType}, {options.Messages:N0} messages, {options.BodySize} B", received, 0, elapsed,
+            new LatencyRecorder(0), broker, cpuBefore);
+    }
+
+    private static Producer NewProducer(BrokerLauncher broker, string topic) =>
+        new(new ProducerOptions { Endpoints = $"127.0.0.1:{broker.GrpcPort}", Topics = [topic] });
+
+    private static async Task<(long Sent, long Failed)> SendClosedLoopAsync(
+        Producer producer, string topic, byte[] body, int senders, int total, LatencyRecorder? latencies, CancellationToken cancellationToken)
+    {
+        long next = -1, sent = 0, failed = 0;
+        var clock = Stopwatch.StartNew();
+        using var progress = new Timer(
+            _ => Console.Error.Write($"\r  sent {Interlocked.Read(ref sent):N0} / {total:N0} ({Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds:N0} msg/s)   "),
+            null, 1000, 1000);
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < total)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await producer.SendAsync(new Message(topic, body) { Tag = "2021S1" }, cancellationToken);
+                    latencies?.Record(Stopwatch.GetTimestamp() - started);
+                    Interlocked.Increment(ref sent);
+                }
+                catch (RocketMQException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }));
+        Console.Error.WriteLine();
+        return (sent, failed);
+    }
+
+    /// <summary>Starts <paramref name="total"/> operations at <paramref name="rate"/> per second, each given the timestamp it was due.</summary>
+    private static async Task PaceAsync(int rate, int total, Func<long, Task> operation, CancellationToken cancellationToken)
+    {
+        var inFlight = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        var interval = (double)Stopwatch.Frequency / rate;
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
+        var issued = 0;
+        while (issued < total && await tick.WaitForNextTickAsync(cancellationToken))
+        {
+            var now = Stopwatch.GetTimestamp();
+            while (issued < total && start + (long)(issued * interval) <= now)
+            {
+                inFlight.Add(operation(start + (long)(issued * interval)));
+                issued++;
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private static ProduceResult Result(string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, BrokerLauncher broker, double cpuBefore)
+    {
+        var (p50, p99, p999) = latencies.Percentiles();
+        return new ProduceResult(scenario, setting, count, failed, elapsed, p50, p99, p999, broker.PeakRssBytes(), broker.CpuSeconds() - cpuBefore, DateTimeOffset.UtcNow);
+    }
+}
