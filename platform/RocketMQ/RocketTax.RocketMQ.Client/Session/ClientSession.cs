@@ -27,6 +27,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly ConcurrentDictionary<EndpointAddress, GrpcChannel> _channels = new();
     private readonly ConcurrentDictionary<EndpointAddress, TelemetrySession> _telemetry = new();
     private readonly ConcurrentDictionary<string, TopicRoute> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _staleRoutes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<EndpointAddress, DateTimeOffset> _isolated = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly SemaphoreSlim _startGate = new(1, 1);
@@ -126,26 +127,38 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The cached route of a topic, or a fresh one from the access points.</summary>
+    /// <summary>
+    /// The cached route of a topic, or a fresh one from the access points. A route marked stale by a failure is
+    /// queried again; while no access point answers, the cached one keeps serving (its other brokers may be fine).
+    /// </summary>
     public async ValueTask<TopicRoute> GetRouteAsync(string topic, CancellationToken cancellationToken)
     {
-        if (_routes.TryGetValue(topic, out var cached))
+        if (!_routes.TryGetValue(topic, out var cached))
+        {
+            return await FetchRouteAsync(topic, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_staleRoutes.TryRemove(topic, out _))
         {
             return cached;
         }
 
-        var route = await QueryRouteAsync(topic, cancellationToken).ConfigureAwait(false);
-        foreach (var endpoint in route.Endpoints)
+        try
         {
-            await EnsureTelemetryAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return await FetchRouteAsync(topic, cancellationToken).ConfigureAwait(false);
         }
-
-        _routes[topic] = route;
-        return route;
+        catch (RocketMQConnectionException ex)
+        {
+            Logger.RouteRefreshFailed(topic, ex);
+            return cached;
+        }
     }
 
-    /// <summary>Drops a cached route so the next use queries it again (after a send failed on it).</summary>
-    public void InvalidateRoute(string topic) => _routes.TryRemove(topic, out _);
+    /// <summary>
+    /// Marks a cached route stale after a failure on it: the next use queries it again. It is not dropped, so a
+    /// dead access point cannot take away the route to the brokers still alive.
+    /// </summary>
+    public void InvalidateRoute(string topic) => _staleRoutes[topic] = 0;
 
     /// <summary>Marks an endpoint as failing: publishing prefers other brokers for a while.</summary>
     public void Isolate(EndpointAddress endpoint) => _isolated[endpoint] = Time.GetUtcNow() + IsolationPeriod;
@@ -305,6 +318,37 @@ internal sealed class ClientSession : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var session = _telemetry.GetOrAdd(endpoint, e => new TelemetrySession(this, e));
         await session.WaitForSettingsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queries a route, opens Telemetry to its brokers and caches it. A broker that does not answer (dead, while
+    /// the name servers still list it) is isolated rather than failing the route; at least one must answer.
+    /// </summary>
+    private async Task<TopicRoute> FetchRouteAsync(string topic, CancellationToken cancellationToken)
+    {
+        var route = await QueryRouteAsync(topic, cancellationToken).ConfigureAwait(false);
+        var failures = await Task.WhenAll(route.Endpoints.Select(e => TryEnsureTelemetryAsync(e, cancellationToken))).ConfigureAwait(false);
+        if (failures.All(f => f is not null))
+        {
+            throw failures[0]!;
+        }
+
+        _routes[topic] = route;
+        return route;
+    }
+
+    private async Task<RocketMQConnectionException?> TryEnsureTelemetryAsync(EndpointAddress endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureTelemetryAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (RocketMQConnectionException ex)
+        {
+            Isolate(endpoint);
+            return ex;
+        }
     }
 
     /// <summary>Asks the access points for a topic's route, bypassing the cache.</summary>
