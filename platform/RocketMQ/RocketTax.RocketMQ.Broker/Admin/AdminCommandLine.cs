@@ -18,6 +18,7 @@ public static class AdminCommandLine
           topicRoute -t <topic>                        the topic's route (queues per broker, addresses)
           updateTopic -c <cluster> | -b <broker addr> -t <topic> [-r 4] [-w 4] [-p 6] [-a +message.type=NORMAL]
           deleteTopic -c <cluster> -t <topic>
+          updateSubGroup -c <cluster> | -b <broker addr> -g <group> [-s true] [-o false] [-m true] [-d false] [-r 16]
           consumerProgress -g <group> [-t <topic>]     per queue: broker offset, consumer offset, diff
           queryMsgById -i <message id> [-t <topic>]
           brokerStatus -b <broker addr> | -c <cluster>
@@ -35,7 +36,7 @@ public static class AdminCommandLine
 
         try
         {
-            var options = Parse(args[1..]);
+            var options = Parse(args[0], args[1..]);
             var namesrvAddr = options.NamesrvAddr ?? Environment.GetEnvironmentVariable("NAMESRV_ADDR");
             var nameServers = NameServerList.Parse(namesrvAddr);
             if (nameServers.IsEmpty)
@@ -52,6 +53,7 @@ public static class AdminCommandLine
                 "topicRoute" => commands.TopicRouteAsync(options, cancellationToken),
                 "updateTopic" => commands.UpdateTopicAsync(options, cancellationToken),
                 "deleteTopic" => commands.DeleteTopicAsync(options, cancellationToken),
+                "updateSubGroup" => commands.UpdateSubGroupAsync(options, cancellationToken),
                 "consumerProgress" => commands.ConsumerProgressAsync(options, cancellationToken),
                 "queryMsgById" => commands.QueryMsgByIdAsync(options, cancellationToken),
                 "brokerStatus" => commands.BrokerStatusAsync(options, cancellationToken),
@@ -71,8 +73,9 @@ public static class AdminCommandLine
         }
     }
 
-    private static AdminOptions Parse(string[] args)
+    private static AdminOptions Parse(string command, string[] args)
     {
+        var subGroup = command == "updateSubGroup";
         var options = new AdminOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -91,6 +94,11 @@ public static class AdminCommandLine
                 "-t" or "--topic" => options with { Topic = value },
                 "-g" or "--groupName" => options with { Group = value },
                 "-i" or "--msgId" => options with { MessageId = value },
+                "-r" or "--retryMaxTimes" when subGroup => options with { RetryMaxTimes = Number(name, value, 0, 1000) },
+                "-s" or "--consumeEnable" when subGroup => options with { ConsumeEnable = Bool(name, value) },
+                "-o" or "--consumeOrderly" when subGroup => options with { ConsumeOrderly = Bool(name, value) },
+                "-m" or "--consumeFromMinEnable" when subGroup => options with { ConsumeFromMin = Bool(name, value) },
+                "-d" or "--consumeBroadcastEnable" when subGroup => options with { ConsumeBroadcast = Bool(name, value) },
                 "-r" or "--readQueueNums" => options with { ReadQueueNums = Number(name, value, 1, 1024) },
                 "-w" or "--writeQueueNums" => options with { WriteQueueNums = Number(name, value, 1, 1024) },
                 "-p" or "--perm" => options with { Perm = Number(name, value, 0, 7) },
@@ -101,6 +109,13 @@ public static class AdminCommandLine
 
         return options;
     }
+
+    private static bool Bool(string option, string value) => value.ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new AdminException($"option {option} is '{value}'; expected true or false"),
+    };
 
     private static int Number(string option, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max

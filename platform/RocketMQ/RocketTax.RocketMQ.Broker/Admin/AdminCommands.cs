@@ -79,6 +79,35 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
             $"TopicConfig [topicName={topic}, readQueueNums={options.ReadQueueNums}, writeQueueNums={options.WriteQueueNums}, perm={PermName(options.Perm)}, topicFilterType=SINGLE_TAG, topicSysFlag=0, order=false, attributes={{{options.Attributes}}}]"));
     }
 
+    public async Task UpdateSubGroupAsync(AdminOptions options, CancellationToken cancellationToken)
+    {
+        var group = Require(options.Group, "-g <consumer group>");
+        var config = new Managers.SubscriptionGroupConfig
+        {
+            GroupName = group,
+            ConsumeEnable = options.ConsumeEnable,
+            ConsumeMessageOrderly = options.ConsumeOrderly,
+            ConsumeFromMinEnable = options.ConsumeFromMin,
+            ConsumeBroadcastEnable = options.ConsumeBroadcast,
+            RetryMaxTimes = options.RetryMaxTimes,
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(config, RemotingJson.Options);
+        foreach (var addr in await TargetsAsync(options, "updateSubGroup", cancellationToken).ConfigureAwait(false))
+        {
+            var request = RemotingCommand.Request(Managers.SubscriptionGroupAdminProcessor.UpdateAndCreateSubscriptionGroup, body: body);
+            var response = await admin.AskBrokerAsync(addr, request, cancellationToken).ConfigureAwait(false);
+            if (response.Code != ResponseCode.Success)
+            {
+                throw new AdminException($"broker {addr} refused to update consumer group '{group}': {response.Remark}");
+            }
+
+            output.WriteLine($"create subscription group to {addr} success.");
+        }
+
+        output.WriteLine(Invariant(
+            $"SubscriptionGroupConfig [groupName={group}, consumeEnable={Lower(options.ConsumeEnable)}, consumeFromMinEnable={Lower(options.ConsumeFromMin)}, consumeBroadcastEnable={Lower(options.ConsumeBroadcast)}, consumeMessageOrderly={Lower(options.ConsumeOrderly)}, retryQueueNums=1, retryMaxTimes={options.RetryMaxTimes}, brokerId=0, whichBrokerWhenConsumeSlowly=1, notifyConsumerIdsChangedEnable=true]"));
+    }
+
     public async Task DeleteTopicAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var topic = Require(options.Topic, "-t <topic>");
@@ -264,6 +293,8 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
 
     private static double FirstNumber(string value) =>
         double.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : 0;
+
+    private static string Lower(bool value) => value ? "true" : "false";
 
     private static string PermName(int perm) => $"{((perm & 4) != 0 ? 'R' : '-')}{((perm & 2) != 0 ? 'W' : '-')}{((perm & 1) != 0 ? 'X' : '-')}";
 

@@ -32,4 +32,19 @@ public sealed record AdminOptions
 
     /// <summary><c>-a</c>: topic attributes, e.g. <c>+message.type=FIFO</c>.</summary>
     public string? Attributes { get; init; }
+
+    /// <summary><c>-s</c> (updateSubGroup): the group may consume.</summary>
+    public bool ConsumeEnable { get; init; } = true;
+
+    /// <summary><c>-o</c> (updateSubGroup): the group consumes FIFO topics in order.</summary>
+    public bool ConsumeOrderly { get; init; }
+
+    /// <summary><c>-m</c> (updateSubGroup): a new group starts at the oldest message.</summary>
+    public bool ConsumeFromMin { get; init; } = true;
+
+    /// <summary><c>-d</c> (updateSubGroup): broadcast consumption.</summary>
+    public bool ConsumeBroadcast { get; init; }
+
+    /// <summary><c>-r</c> (updateSubGroup): retries before a message goes to the group's DLQ.</summary>
+    public int RetryMaxTimes { get; init; } = 16;
 }

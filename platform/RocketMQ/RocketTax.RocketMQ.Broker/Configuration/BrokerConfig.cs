@@ -1,3 +1,4 @@
+using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Configuration;
@@ -84,6 +85,36 @@ public sealed record BrokerConfig
 
     /// <summary>Long-polling wait of a receive that names none, in milliseconds.</summary>
     public long LongPollingTimeoutMills { get; init; } = 20_000;
+
+    /// <summary>Longest delay a delayed message may ask for, in seconds (RocketMQ's <c>timerMaxDelaySec</c>; 24 h).</summary>
+    public long TimerMaxDelaySec { get; init; } = 24 * 60 * 60;
+
+    /// <summary>Milliseconds after a half message's send before the broker first asks its producer (<c>transactionTimeOut</c>).</summary>
+    public long TransactionTimeOut { get; init; } = 6_000;
+
+    /// <summary>Milliseconds between later checks of an unresolved transaction (<c>transactionCheckInterval</c>).</summary>
+    public long TransactionCheckInterval { get; init; } = 30_000;
+
+    /// <summary>Checks of an unresolved transaction before it is rolled back (<c>transactionCheckMax</c>).</summary>
+    public int TransactionCheckMax { get; init; } = 15;
+
+    /// <summary>Checks every gRPC request against the ACL file (<c>aclEnable</c>); off by default, as in RocketMQ.</summary>
+    public bool AclEnable { get; init; }
+
+    /// <summary>The ACL file (<c>aclConfigFile</c>); unset, <c>plain_acl.yml</c> beside the properties file.</summary>
+    public string? AclConfigFile { get; init; }
+
+    /// <summary>What the gRPC port accepts (<c>tlsServerMode</c>): TLS and plaintext on one port by default.</summary>
+    public TlsServerMode TlsServerMode { get; init; } = TlsServerMode.Permissive;
+
+    /// <summary>Certificate for TLS clients: PEM (with <c>tlsServerKeyPath</c>) or PKCS#12; unset, a self-signed one kept in the store.</summary>
+    public string? TlsServerCertPath { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsServerCertPath"/>.</summary>
+    public string? TlsServerKeyPath { get; init; }
+
+    /// <summary>Password of an encrypted PEM key or of a PKCS#12 file.</summary>
+    public string? TlsServerKeyPassword { get; init; }
 
     /// <summary>Where the configuration came from, for messages.</summary>
     public string Source { get; init; } = "(defaults)";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Configuration;
@@ -60,6 +61,16 @@ public static class BrokerConfigLoader
             "defaultRetryMaxTimes" => config with { DefaultRetryMaxTimes = (int)setting.Long(0, 1000) },
             "messageDelayLevel" => config with { MessageDelayLevel = setting.DelayLevels() },
             "longPollingTimeoutMills" => config with { LongPollingTimeoutMills = setting.Long(0, 600_000) },
+            "timerMaxDelaySec" => config with { TimerMaxDelaySec = setting.Long(1, 10L * 365 * 24 * 60 * 60) },
+            "transactionTimeOut" => config with { TransactionTimeOut = setting.Long(1, 24L * 60 * 60 * 1000) },
+            "transactionCheckInterval" => config with { TransactionCheckInterval = setting.Long(1, 24L * 60 * 60 * 1000) },
+            "transactionCheckMax" => config with { TransactionCheckMax = (int)setting.Long(0, 1000) },
+            "aclEnable" => config with { AclEnable = setting.Bool() },
+            "aclConfigFile" => config with { AclConfigFile = setting.FilePath() },
+            "tlsServerMode" => config with { TlsServerMode = setting.Enum<TlsServerMode>(("disabled", TlsServerMode.Disabled), ("permissive", TlsServerMode.Permissive), ("enforcing", TlsServerMode.Enforcing)) },
+            "tlsServerCertPath" => config with { TlsServerCertPath = setting.FilePath() },
+            "tlsServerKeyPath" => config with { TlsServerKeyPath = setting.FilePath() },
+            "tlsServerKeyPassword" => config with { TlsServerKeyPassword = setting.Value },
             _ => Unknown(config, key, source, warn),
         };
     }
@@ -84,8 +95,24 @@ public static class BrokerConfigLoader
                 $"minInvisibleTimeMillsForRecv={config.MinInvisibleTimeMillsForRecv} in {config.Source} exceeds maxInvisibleTimeMills={config.MaxInvisibleTimeMills}");
         }
 
+        if (config.AclEnable)
+        {
+            config = config with { AclConfigFile = config.AclConfigFile ?? DefaultAclConfigFile(config) };
+            PlainAclFile.Load(config.AclConfigFile, _ => { });
+        }
+
+        if (config.TlsServerCertPath is { } certPath && !File.Exists(certPath))
+        {
+            throw new ConfigurationException($"tlsServerCertPath={certPath} in {config.Source} does not exist");
+        }
+
         return config;
     }
+
+    /// <summary>RocketMQ keeps <c>plain_acl.yml</c> in its conf directory: here, beside the properties file.</summary>
+    private static string DefaultAclConfigFile(BrokerConfig config) => File.Exists(config.Source)
+        ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.Source))!, "plain_acl.yml")
+        : throw new ConfigurationException("aclEnable=true needs aclConfigFile, the path of the ACL file");
 
     private readonly record struct Setting(string Key, string Value, string Source)
     {
@@ -112,6 +139,11 @@ public static class BrokerConfigLoader
             long.TryParse(Value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
                 ? number
                 : throw Invalid($"a whole number from {min} to {max}");
+
+        /// <summary>A path; a relative one is taken from the properties file's directory.</summary>
+        public string FilePath() => File.Exists(Source)
+            ? Path.GetFullPath(NonEmpty(), Path.GetDirectoryName(Path.GetFullPath(Source))!)
+            : Path.GetFullPath(NonEmpty());
 
         public int Port() => (int)Long(1, 65535);
 

@@ -127,7 +127,9 @@ public static class MessageConverter
             MessageId = stored.Properties.GetValueOrDefault(MessageProperties.MessageId) ?? string.Empty,
             BodyDigest = new Digest { Type = DigestType.Md5, Checksum = Convert.ToHexString(MD5.HashData(stored.Body.Span)) },
             BodyEncoding = stored.Properties.GetValueOrDefault(MessageProperties.BodyEncoding) == "GZIP" ? Encoding.Gzip : Encoding.Identity,
-            MessageType = MessageType.Normal,
+            MessageType = stored.Properties.ContainsKey(MessageProperties.MessageGroup) ? MessageType.Fifo
+                : stored.Properties.ContainsKey(MessageProperties.DeliveryTimestamp) ? MessageType.Delay
+                : MessageType.Normal,
             BornTimestamp = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(stored.BornTimestamp)),
             BornHost = stored.BornHost,
             StoreTimestamp = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(stored.StoreTimestamp)),
@@ -184,11 +186,21 @@ public static class MessageConverter
             return $"message {system.MessageId} is {declared} but topic '{topic.Name}' accepts {accepted} messages only";
         }
 
-        if (topic.MessageType == TopicMessageType.Normal && (system.HasMessageGroup || system.DeliveryTimestamp is not null))
+        return topic.MessageType switch
         {
-            return $"message {system.MessageId} carries a message group or delivery time, which a NORMAL topic ('{topic.Name}') does not accept";
-        }
-
-        return null;
+            TopicMessageType.Normal when system.HasMessageGroup || system.DeliveryTimestamp is not null =>
+                $"message {system.MessageId} carries a message group or delivery time, which a NORMAL topic ('{topic.Name}') does not accept",
+            TopicMessageType.Fifo when !system.HasMessageGroup || string.IsNullOrWhiteSpace(system.MessageGroup) =>
+                $"message {system.MessageId} has no message group, which FIFO topic '{topic.Name}' requires",
+            TopicMessageType.Fifo when system.DeliveryTimestamp is not null =>
+                $"message {system.MessageId} carries a delivery time, which FIFO topic '{topic.Name}' does not accept",
+            TopicMessageType.Delay when system.DeliveryTimestamp is null =>
+                $"message {system.MessageId} has no delivery timestamp, which DELAY topic '{topic.Name}' requires",
+            TopicMessageType.Delay or TopicMessageType.Transaction when system.HasMessageGroup =>
+                $"message {system.MessageId} carries a message group, which {topic.MessageType.ToString().ToUpperInvariant()} topic '{topic.Name}' does not accept",
+            TopicMessageType.Transaction when system.DeliveryTimestamp is not null =>
+                $"message {system.MessageId} carries a delivery time, which TRANSACTION topic '{topic.Name}' does not accept",
+            _ => null,
+        };
     }
 }

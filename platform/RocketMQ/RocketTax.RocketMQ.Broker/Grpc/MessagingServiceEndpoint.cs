@@ -20,6 +20,8 @@ public sealed class MessagingServiceEndpoint(
     ForwardToDeadLetterQueueHandler forwardToDeadLetterQueue,
     TelemetryHandler telemetry,
     NotifyClientTerminationHandler notifyClientTermination,
+    EndTransactionHandler endTransaction,
+    RecallMessageHandler recallMessage,
     IHostApplicationLifetime lifetime) : MessagingService.MessagingServiceBase
 {
     public override Task<QueryRouteResponse> QueryRoute(QueryRouteRequest request, ServerCallContext context) =>
@@ -67,7 +69,7 @@ public sealed class MessagingServiceEndpoint(
         Task.FromResult(notifyClientTermination.Handle(request, ClientMetadata.From(context)));
 
     public override Task<EndTransactionResponse> EndTransaction(EndTransactionRequest request, ServerCallContext context) =>
-        Task.FromResult(new EndTransactionResponse { Status = Statuses.Of(Code.Unsupported, "transactional messages are not supported by this broker yet") });
+        endTransaction.HandleAsync(request, ClientMetadata.From(context), context.CancellationToken);
 
     public override async Task PullMessage(PullMessageRequest request, IServerStreamWriter<PullMessageResponse> responseStream, ServerCallContext context) =>
         await responseStream.WriteAsync(new PullMessageResponse { Status = NotImplemented("PullMessage") }).ConfigureAwait(false);
@@ -82,7 +84,7 @@ public sealed class MessagingServiceEndpoint(
         Task.FromResult(new QueryOffsetResponse { Status = NotImplemented("QueryOffset") });
 
     public override Task<RecallMessageResponse> RecallMessage(RecallMessageRequest request, ServerCallContext context) =>
-        Task.FromResult(new RecallMessageResponse { Status = NotImplemented("RecallMessage") });
+        Task.FromResult(recallMessage.Handle(request, ClientMetadata.From(context)));
 
     public override Task<SyncLiteSubscriptionResponse> SyncLiteSubscription(SyncLiteSubscriptionRequest request, ServerCallContext context) =>
         Task.FromResult(new SyncLiteSubscriptionResponse { Status = NotImplemented("SyncLiteSubscription") });

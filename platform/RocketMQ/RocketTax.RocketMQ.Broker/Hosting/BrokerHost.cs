@@ -1,8 +1,10 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Hosting;
@@ -22,18 +24,36 @@ public static class BrokerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Any, config.GrpcServerPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
-        });
-
         var identity = new BrokerIdentity(config);
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
         }));
+        X509Certificate2? certificate;
+        try
+        {
+            certificate = config.TlsServerMode == TlsServerMode.Disabled
+                ? null
+                : BrokerCertificate.LoadOrCreate(config, loggerFactory.CreateLogger(typeof(BrokerCertificate).FullName!));
+        }
+        catch (ConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"mqbroker: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        using var tlsCertificate = certificate;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, config.GrpcServerPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseBrokerTls(config.TlsServerMode, certificate);
+            });
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
+        });
+
         var store = await MessageStore.OpenAsync(
             config.ToStoreOptions(identity.RemotingAddress), loggerFactory.CreateLogger<MessageStore>(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
@@ -44,6 +64,9 @@ public static class BrokerHost
 
             // Recover consumer progress before the first request; the container disposes it (flushing its journal) at stop.
             _ = app.Services.GetRequiredService<PopManager>();
+
+            // Read the ACL file before the first request, so its warnings come at start.
+            _ = app.Services.GetService<AccessValidator>();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             Console.WriteLine(BootLine(config, identity));
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

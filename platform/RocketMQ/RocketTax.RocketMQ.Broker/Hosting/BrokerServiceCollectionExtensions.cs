@@ -3,7 +3,10 @@ using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Timer;
+using RocketTax.RocketMQ.Broker.Managers.Transactions;
 using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Hosting;
@@ -26,6 +29,12 @@ public static class BrokerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PopJournal>>()));
         services.AddSingleton<PopManager>();
+        services.AddSingleton<SubscriptionGroupManager>();
+        services.AddSingleton<SubscriptionGroupAdminProcessor>();
+        services.AddSingleton<TelemetrySessions>();
+        services.AddSingleton<ITransactionCheckChannel>(sp => sp.GetRequiredService<TelemetrySessions>());
+        services.AddSingleton<TimerMessageService>();
+        services.AddSingleton<TransactionalMessageService>();
 
         services.AddSingleton<MessageQueues>();
         services.AddSingleton<QueryRouteHandler>();
@@ -38,10 +47,15 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<ForwardToDeadLetterQueueHandler>();
         services.AddSingleton<TelemetryHandler>();
         services.AddSingleton<NotifyClientTerminationHandler>();
+        services.AddSingleton<EndTransactionHandler>();
+        services.AddSingleton<RecallMessageHandler>();
 
         services.AddBrokerCluster(config);
+        services.AddBrokerAccessControl(config);
         services.AddHostedService<ExpiredSegmentCleaner>();
         services.AddHostedService<PopReviveService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimerMessageService>());
+        services.AddHostedService(sp => sp.GetRequiredService<TransactionalMessageService>());
         services.AddGrpc(options =>
         {
             // Room for a batch of maximum-size bodies, so an oversized body gets MESSAGE_BODY_TOO_LARGE, not a transport error.
@@ -63,7 +77,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<BrokerAdminProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
-            [sp.GetRequiredService<BrokerAdminProcessor>()],
+            [sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>()],
             sp.GetRequiredService<ILogger<RemotingServer>>()));
         services.AddSingleton<NameServerRegistrar>();
         services.AddSingleton<ClusterRouteService>();

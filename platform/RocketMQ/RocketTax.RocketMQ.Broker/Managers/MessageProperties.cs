@@ -17,6 +17,10 @@ public static class MessageProperties
     public const string RetryTopic = "RETRY_TOPIC";
     public const string OriginQueueId = "ORIGIN_QUEUE_ID";
     public const string OriginQueueOffset = "ORIGIN_QUEUE_OFFSET";
+    public const string RealTopic = "REAL_TOPIC";
+    public const string RealQueueId = "REAL_QID";
+    public const string TransactionPrepared = "TRAN_MSG";
+    public const string TransactionCheckTimes = "TRANSACTION_CHECK_TIMES";
 
     /// <summary>Separator of several keys in <see cref="Keys"/>, as RocketMQ stores them.</summary>
     public const char KeySeparator = ' ';
@@ -27,7 +31,7 @@ public static class MessageProperties
         RetryTopic, OriginQueueId, OriginQueueOffset,
         "WAIT", "DELAY", "RETRY_TOPIC", "REAL_TOPIC", "REAL_QID", "TRAN_MSG", "PGROUP", "MIN_OFFSET", "MAX_OFFSET",
         "BUYER_ID", "ORIGIN_MESSAGE_ID", "TRANSFER_FLAG", "CORRECTION_FLAG", "MQ2_FLAG", "RECONSUME_TIME",
-        "MSG_REGION", "TRACE_ON", "UNIQ_KEY", "MAX_RECONSUME_TIMES", "CONSUME_START_TIME", "CLUSTER",
+        "MSG_REGION", "TRACE_ON", "UNIQ_KEY", "MAX_RECONSUME_TIMES", "CONSUME_START_TIME", "CLUSTER", TransactionCheckTimes,
     ];
 
     /// <summary>True for a name a user property may not take because the broker uses it.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Managers.Filtering;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
@@ -7,7 +8,9 @@ namespace RocketTax.RocketMQ.Broker.Managers;
 /// <summary>
 /// RocketMQ 5's POP consumption: hands messages of a topic's queues to a consumer group, keeps each
 /// invisible until it is acked or its invisible time runs out, redelivers with the next attempt number,
-/// and moves a message to <c>%DLQ%group</c> once the group's retries are used up.
+/// and moves a message to <c>%DLQ%group</c> once the group's retries are used up. For an orderly group on a
+/// FIFO topic a queue is held by its oldest un-acked message: nothing after it is handed out until it is acked
+/// or dead-lettered, and a redelivery keeps its place.
 /// </summary>
 public sealed class PopManager : IAsyncDisposable
 {
@@ -18,15 +21,18 @@ public sealed class PopManager : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Group, string Topic), int> _rotation = new();
     private readonly IMessageStore _store;
     private readonly TopicManager _topics;
+    private readonly SubscriptionGroupManager _groups;
     private readonly PopJournal _journal;
     private readonly BrokerConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger<PopManager> _logger;
 
-    public PopManager(IMessageStore store, TopicManager topics, PopJournal journal, BrokerConfig config, TimeProvider time, ILogger<PopManager> logger)
+    public PopManager(
+        IMessageStore store, TopicManager topics, SubscriptionGroupManager groups, PopJournal journal, BrokerConfig config, TimeProvider time, ILogger<PopManager> logger)
     {
         _store = store;
         _topics = topics;
+        _groups = groups;
         _journal = journal;
         _config = config;
         _time = time;
@@ -37,21 +43,25 @@ public sealed class PopManager : IAsyncDisposable
     }
 
     /// <summary>Deliveries a group gets before a message goes to its dead-letter queue (first try + retries).</summary>
-    public int MaxDeliveryAttempts(string group) => _config.DefaultRetryMaxTimes + 1;
+    public int MaxDeliveryAttempts(string group) => Math.Max(0, _groups.Get(group).RetryMaxTimes) + 1;
+
+    /// <summary>True when the group consumes the topic in order: an orderly group on a FIFO topic.</summary>
+    public bool IsOrderly(string group, TopicConfig topic) => topic.MessageType == TopicMessageType.Fifo && _groups.IsOrderly(group);
 
     /// <summary>
     /// Pops up to <paramref name="maxMessages"/> messages matching <paramref name="filter"/> from the
-    /// topic's queues, waiting up to <paramref name="longPolling"/> for one to arrive or come due.
+    /// topic's queues (or only <paramref name="queueId"/> when it is not -1), waiting up to
+    /// <paramref name="longPolling"/> for one to arrive or come due.
     /// </summary>
     public async ValueTask<IReadOnlyList<PoppedMessage>> PopAsync(
-        string group, TopicConfig topic, TagFilter filter, int maxMessages, TimeSpan invisible, TimeSpan longPolling, CancellationToken cancellationToken)
+        string group, TopicConfig topic, int queueId, IMessageFilter filter, int maxMessages, TimeSpan invisible, TimeSpan longPolling, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + longPolling;
         while (true)
         {
             // Take the arrival signal before looking, so a message appended in between still wakes us.
             var arrival = _arrivals.GetOrAdd(topic.Name, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-            var (messages, nextDue) = await TryPopAsync(group, topic, filter, maxMessages, invisible, cancellationToken).ConfigureAwait(false);
+            var (messages, nextDue) = await TryPopAsync(group, topic, queueId, filter, maxMessages, invisible, cancellationToken).ConfigureAwait(false);
             if (messages.Count > 0)
             {
                 return messages;
@@ -88,8 +98,10 @@ public sealed class PopManager : IAsyncDisposable
             }
 
             _journal.Append(PopJournal.Ack(state.Key, handle.QueueOffset));
-            return ReceiptOutcome.Done;
         }
+
+        WakeIfFifo(handle.Topic);
+        return ReceiptOutcome.Done;
     }
 
     /// <summary>Makes the message invisible for <paramref name="invisible"/> from now, issuing a new handle.</summary>
@@ -202,17 +214,21 @@ public sealed class PopManager : IAsyncDisposable
     }
 
     private async ValueTask<(IReadOnlyList<PoppedMessage> Messages, DateTimeOffset? NextDue)> TryPopAsync(
-        string group, TopicConfig topic, TagFilter filter, int maxMessages, TimeSpan invisible, CancellationToken cancellationToken)
+        string group, TopicConfig topic, int onlyQueueId, IMessageFilter filter, int maxMessages, TimeSpan invisible, CancellationToken cancellationToken)
     {
         var messages = new List<PoppedMessage>();
         var exhausted = new List<(ConsumerQueueState State, long Offset, int Attempt)>();
         long? nextDue = null;
-        var start = _rotation.AddOrUpdate((group, topic.Name), 0, static (_, current) => current + 1);
-        for (var i = 0; i < topic.QueueCount && messages.Count < maxMessages; i++)
+        var orderly = IsOrderly(group, topic);
+        var single = onlyQueueId >= 0 && onlyQueueId < topic.QueueCount;
+        var start = single ? onlyQueueId : _rotation.AddOrUpdate((group, topic.Name), 0, static (_, current) => current + 1);
+        for (var i = 0; i < (single ? 1 : topic.QueueCount) && messages.Count < maxMessages; i++)
         {
             var queueId = (int)((uint)(start + i) % (uint)topic.QueueCount);
             var state = GetOrCreateState(new ConsumerQueueKey(group, topic.Name, queueId));
-            var due = PopFromQueue(state, filter, maxMessages - messages.Count, invisible, messages, exhausted);
+            var due = orderly
+                ? PopInOrder(state, filter, maxMessages - messages.Count, invisible, messages, exhausted)
+                : PopFromQueue(state, filter, maxMessages - messages.Count, invisible, messages, exhausted);
             if (due is { } d && (nextDue is null || d < nextDue))
             {
                 nextDue = d;
@@ -237,7 +253,7 @@ public sealed class PopManager : IAsyncDisposable
 
     /// <summary>Pops from one queue under its lock; returns when the earliest in-flight message there comes due.</summary>
     private long? PopFromQueue(
-        ConsumerQueueState state, TagFilter filter, int maxMessages, TimeSpan invisible,
+        ConsumerQueueState state, IMessageFilter filter, int maxMessages, TimeSpan invisible,
         List<PoppedMessage> messages, List<(ConsumerQueueState, long, int)> exhausted)
     {
         var key = state.Key;
@@ -284,48 +300,116 @@ public sealed class PopManager : IAsyncDisposable
                 taken++;
             }
 
-            DropDeleted(state);
-            var maxOffset = _store.GetMaxOffset(key.Topic, key.QueueId);
-            var startNext = state.NextOffset;
-            Span<ConsumeQueueEntry> entries = stackalloc ConsumeQueueEntry[ScanBatch];
-            while (taken < maxMessages && state.NextOffset < maxOffset)
-            {
-                var read = _store.ReadQueueEntries(key.Topic, key.QueueId, state.NextOffset, entries);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                for (var i = 0; i < read && taken < maxMessages; i++)
-                {
-                    var entry = entries[i];
-                    state.NextOffset = entry.QueueOffset + 1;
-                    if (!filter.MayMatch(entry.TagHashCode))
-                    {
-                        continue;
-                    }
-
-                    var message = _store.ReadMessage(entry);
-                    if (message is null || !filter.Matches(message.Tag))
-                    {
-                        continue;
-                    }
-
-                    var inFlight = new InFlightMessage(1, now + invisibleMillis, now);
-                    state.InFlight[entry.QueueOffset] = inFlight;
-                    _journal.Append(PopJournal.Pop(key, entry.QueueOffset, 1, inFlight.VisibleAt, inFlight.PopTime));
-                    messages.Add(Deliver(message, key, inFlight, invisibleMillis));
-                    taken++;
-                }
-            }
-
-            if (state.NextOffset != startNext)
-            {
-                _journal.Append(PopJournal.Next(key, state.NextOffset));
-            }
+            PopNew(state, filter, maxMessages - taken, invisibleMillis, now, messages);
         }
 
         return nextDue;
+    }
+
+    /// <summary>
+    /// Pops from one queue of an orderly group under its lock. In-flight messages come first and in offset
+    /// order: the oldest one, while invisible, holds the queue; once visible again it and the visible ones
+    /// right behind it are redelivered. New messages are handed out only when nothing is in flight.
+    /// </summary>
+    private long? PopInOrder(
+        ConsumerQueueState state, IMessageFilter filter, int maxMessages, TimeSpan invisible,
+        List<PoppedMessage> messages, List<(ConsumerQueueState, long, int)> exhausted)
+    {
+        var key = state.Key;
+        var invisibleMillis = (long)invisible.TotalMilliseconds;
+        var maxAttempts = MaxDeliveryAttempts(key.Group);
+        lock (state.Gate)
+        {
+            var now = NowMillis();
+            if (state.InFlight.Count == 0)
+            {
+                PopNew(state, filter, maxMessages, invisibleMillis, now, messages);
+                return null;
+            }
+
+            var taken = 0;
+            foreach (var (offset, inFlight) in state.InFlight)
+            {
+                if (inFlight.VisibleAt > now)
+                {
+                    return taken == 0 ? inFlight.VisibleAt : null;
+                }
+
+                if (taken >= maxMessages)
+                {
+                    return now;
+                }
+
+                if (inFlight.Attempt >= maxAttempts)
+                {
+                    // Its move to the DLQ (outside the lock) acks it and frees the queue for the next one.
+                    inFlight.VisibleAt = now + invisibleMillis;
+                    exhausted.Add((state, offset, inFlight.Attempt));
+                    return taken == 0 ? inFlight.VisibleAt : null;
+                }
+
+                var message = ReadAt(key, offset);
+                if (message is null)
+                {
+                    continue;
+                }
+
+                inFlight.Attempt++;
+                inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
+                inFlight.VisibleAt = now + invisibleMillis;
+                _journal.Append(PopJournal.Pop(key, offset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
+                messages.Add(Deliver(message, key, inFlight, invisibleMillis));
+                taken++;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Hands out messages not delivered before, from the queue's next offset; the caller holds the queue's lock.</summary>
+    private void PopNew(ConsumerQueueState state, IMessageFilter filter, int maxMessages, long invisibleMillis, long now, List<PoppedMessage> messages)
+    {
+        var key = state.Key;
+        var taken = 0;
+        DropDeleted(state);
+        var maxOffset = _store.GetMaxOffset(key.Topic, key.QueueId);
+        var startNext = state.NextOffset;
+        Span<ConsumeQueueEntry> entries = stackalloc ConsumeQueueEntry[ScanBatch];
+        while (taken < maxMessages && state.NextOffset < maxOffset)
+        {
+            var read = _store.ReadQueueEntries(key.Topic, key.QueueId, state.NextOffset, entries);
+            if (read == 0)
+            {
+                break;
+            }
+
+            for (var i = 0; i < read && taken < maxMessages; i++)
+            {
+                var entry = entries[i];
+                state.NextOffset = entry.QueueOffset + 1;
+                if (!filter.MayMatch(entry.TagHashCode))
+                {
+                    continue;
+                }
+
+                var message = _store.ReadMessage(entry);
+                if (message is null || !filter.Matches(message))
+                {
+                    continue;
+                }
+
+                var inFlight = new InFlightMessage(1, now + invisibleMillis, now);
+                state.InFlight[entry.QueueOffset] = inFlight;
+                _journal.Append(PopJournal.Pop(key, entry.QueueOffset, 1, inFlight.VisibleAt, inFlight.PopTime));
+                messages.Add(Deliver(message, key, inFlight, invisibleMillis));
+                taken++;
+            }
+        }
+
+        if (state.NextOffset != startNext)
+        {
+            _journal.Append(PopJournal.Next(key, state.NextOffset));
+        }
     }
 
     private PoppedMessage Deliver(StoredMessage message, ConsumerQueueKey key, InFlightMessage inFlight, long invisibleMillis) =>
@@ -357,6 +441,17 @@ public sealed class PopManager : IAsyncDisposable
             {
                 _journal.Append(PopJournal.Ack(key, offset));
             }
+        }
+
+        WakeIfFifo(key.Topic);
+    }
+
+    /// <summary>An ack may free a held FIFO queue: wake the receives waiting on the topic.</summary>
+    private void WakeIfFifo(string topic)
+    {
+        if (_topics.TryGet(topic, out var config) && config.MessageType == TopicMessageType.Fifo)
+        {
+            OnMessagesArrived(topic, -1);
         }
     }
 

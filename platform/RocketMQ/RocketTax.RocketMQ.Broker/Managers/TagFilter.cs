@@ -1,9 +1,10 @@
+using RocketTax.RocketMQ.Broker.Managers.Filtering;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 
 /// <summary>A parsed TAG filter expression: <c>*</c> (everything) or <c>a||b||c</c>.</summary>
-public sealed class TagFilter
+public sealed class TagFilter : IMessageFilter
 {
     private readonly HashSet<string>? _tags;
     private readonly HashSet<long>? _hashes;
@@ -50,4 +51,6 @@ public sealed class TagFilter
     public bool MayMatch(long tagHashCode) => _hashes is null || _hashes.Contains(tagHashCode);
 
     public bool Matches(string? tag) => _tags is null || (tag is not null && _tags.Contains(tag));
+
+    public bool Matches(StoredMessage message) => Matches(message.Tag);
 }

@@ -6,9 +6,11 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 
 /// <summary>
 /// QueryAssignment: a push consumer pops from every queue of a broker, so one assignment per broker of the
-/// cluster that holds the topic (queue id -1); this broker alone when it runs without name servers.
+/// cluster that holds the topic (queue id -1); this broker alone when it runs without name servers. An orderly
+/// group on a FIFO topic gets one assignment per queue, so each queue is consumed in order.
 /// </summary>
-public sealed class QueryAssignmentHandler(TopicManager topics, MessageQueues queues, ClientManager clients, ClusterRouteService routes)
+public sealed class QueryAssignmentHandler(
+    TopicManager topics, MessageQueues queues, ClientManager clients, ClusterRouteService routes, SubscriptionGroupManager groups)
 {
     public async Task<QueryAssignmentResponse> HandleAsync(QueryAssignmentRequest request, ClientMetadata metadata, CancellationToken cancellationToken)
     {
@@ -36,6 +38,20 @@ public sealed class QueryAssignmentHandler(TopicManager topics, MessageQueues qu
         }
 
         var response = new QueryAssignmentResponse { Status = Statuses.Ok() };
+        if (type == TopicMessageType.Fifo && groups.IsOrderly(request.Group.Name))
+        {
+            var perQueue = route is null
+                ? Enumerable.Range(0, topic.QueueCount).Select(id => MessageQueues.Queue(topic, id, self)).ToList()
+                : queues.ClusterQueues(name, route, type, request.Endpoints).ToList();
+            if (known && perQueue.All(q => q.Broker.Name != self.Name))
+            {
+                perQueue.AddRange(Enumerable.Range(0, topic.QueueCount).Select(id => MessageQueues.Queue(topic, id, self)));
+            }
+
+            response.Assignments.AddRange(perQueue.Select(q => new Assignment { MessageQueue = q }));
+            return response;
+        }
+
         foreach (var broker in brokers)
         {
             response.Assignments.Add(new Assignment

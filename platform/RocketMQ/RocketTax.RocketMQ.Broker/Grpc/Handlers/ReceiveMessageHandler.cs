@@ -4,6 +4,7 @@ using Grpc.Core;
 using Status = Apache.Rocketmq.V2.Status;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Filtering;
 
 namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 
@@ -44,7 +45,9 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             polling = TimeSpan.Zero;
         }
 
-        var messages = await pop.PopAsync(request.Group.Name, topic!, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
+        // An orderly consumer (push, FIFO) is assigned single queues; everyone else pops the whole broker, as the proxy does.
+        var queueId = pop.IsOrderly(request.Group.Name, topic!) ? request.MessageQueue.Id : -1;
+        var messages = await pop.PopAsync(request.Group.Name, topic!, queueId, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
         if (messages.Count == 0)
         {
             await responses.WriteAsync(
@@ -62,7 +65,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             new ReceiveMessageResponse { DeliveryTimestamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
     }
 
-    private (Status? Status, TopicConfig? Topic, TagFilter? Filter, TimeSpan Invisible) Validate(ReceiveMessageRequest request, ClientMetadata metadata)
+    private (Status? Status, TopicConfig? Topic, IMessageFilter? Filter, TimeSpan Invisible) Validate(ReceiveMessageRequest request, ClientMetadata metadata)
     {
         var topicResource = request.MessageQueue?.Topic;
         if ((RequestGuard.ClientId(metadata) ?? RequestGuard.Group(request.Group) ?? RequestGuard.Topic(topicResource)) is { } invalid)
@@ -76,14 +79,20 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
         }
 
         var expression = request.FilterExpression;
+        IMessageFilter filter;
+        string? filterError;
         if (expression is not null && expression.Type == FilterType.Sql)
         {
-            return (Statuses.Of(Code.IllegalFilterExpression, "SQL92 filter expressions are not supported by this broker yet; use a TAG expression"), null, null, default);
+            filter = SqlFilter.TryParse(expression.Expression, out var sql, out filterError) ? sql : null!;
+        }
+        else
+        {
+            filter = TagFilter.TryParse(expression?.Expression, out var tags, out filterError) ? tags : null!;
         }
 
-        if (!TagFilter.TryParse(expression?.Expression, out var filter, out var filterError))
+        if (filterError is not null)
         {
-            return (Statuses.Of(Code.IllegalFilterExpression, filterError!), null, null, default);
+            return (Statuses.Of(Code.IllegalFilterExpression, filterError), null, null, default);
         }
 
         if (request.LongPollingTimeout is { } polling && polling.ToTimeSpan() < TimeSpan.Zero)

@@ -1,12 +1,20 @@
 using Apache.Rocketmq.V2;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Timer;
+using RocketTax.RocketMQ.Broker.Managers.Transactions;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 
-/// <summary>SendMessage: validates every message of the request, then appends them all or none.</summary>
-public sealed class SendMessageHandler(TopicManager topics, IMessageStore store, BrokerConfig config, ILogger<SendMessageHandler> logger)
+/// <summary>
+/// SendMessage: validates every message of the request, then appends them all or none. A FIFO message goes to
+/// the queue its message group hashes to (unless the client chose one); a delayed message due later goes to the
+/// timer, a transactional one to the half-message queue.
+/// </summary>
+public sealed class SendMessageHandler(
+    TopicManager topics, IMessageStore store, TimerMessageService timer, TransactionalMessageService transactions,
+    BrokerConfig config, TimeProvider time, ILogger<SendMessageHandler> logger)
 {
     private int _roundRobin;
 
@@ -43,25 +51,64 @@ public sealed class SendMessageHandler(TopicManager topics, IMessageStore store,
         }
 
         var records = new MessageRecord[request.Messages.Count];
+        var dueMillis = new long[records.Length];
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var i = 0; i < records.Length; i++)
         {
             var message = request.Messages[i];
             var queueId = message.SystemProperties?.QueueId ?? -1;
             if (queueId < 0 || queueId >= topic.QueueCount)
             {
-                queueId = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)topic.QueueCount);
+                queueId = message.SystemProperties?.HasMessageGroup == true
+                    ? (int)(MessageGroupHash(message.SystemProperties.MessageGroup) % (uint)topic.QueueCount)
+                    : (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)topic.QueueCount);
             }
 
             if (MessageConverter.TryToRecord(message, topic, queueId, config.MaxMessageSize, metadata.Peer, out records[i]) is { } invalid)
             {
                 return Refuse(request, invalid);
             }
+
+            if (message.SystemProperties?.DeliveryTimestamp is { } delivery)
+            {
+                dueMillis[i] = delivery.ToDateTimeOffset().ToUnixTimeMilliseconds();
+                if (dueMillis[i] - now > config.TimerMaxDelaySec * 1000)
+                {
+                    return Refuse(request, Statuses.Of(Code.IllegalDeliveryTime,
+                        $"message {message.SystemProperties.MessageId} asks for delivery at {delivery.ToDateTimeOffset():O}, more than timerMaxDelaySec={config.TimerMaxDelaySec} s from now"));
+                }
+            }
         }
 
-        IReadOnlyList<PutResult> results;
+        var response = new SendMessageResponse { Status = Statuses.Ok() };
         try
         {
-            results = await store.PutMessagesAsync(records, cancellationToken).ConfigureAwait(false);
+            if (topic.MessageType == TopicMessageType.Transaction)
+            {
+                var prepared = await transactions.PrepareAsync(records, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < prepared.Count; i++)
+                {
+                    response.Entries.Add(Entry(request.Messages[i], prepared[i].Result.QueueOffset, prepared[i].Id.ToString(), string.Empty));
+                }
+            }
+            else if (dueMillis.Any(due => due > now))
+            {
+                // A batch shares a topic and, from the official clients, its type: a delayed batch goes to the timer whole.
+                var scheduled = await timer.ScheduleAsync(records, dueMillis.Select(due => Math.Max(due, now)).ToArray(), cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < scheduled.Count; i++)
+                {
+                    var handle = new RecallHandle(config.BrokerName, scheduled[i].QueueOffset, request.Messages[i].SystemProperties.MessageId).Encode();
+                    response.Entries.Add(Entry(request.Messages[i], scheduled[i].QueueOffset, string.Empty, handle));
+                }
+            }
+            else
+            {
+                var results = await store.PutMessagesAsync(records, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < results.Count; i++)
+                {
+                    response.Entries.Add(Entry(request.Messages[i], results[i].QueueOffset, string.Empty, string.Empty));
+                }
+            }
         }
         catch (IOException ex)
         {
@@ -69,20 +116,29 @@ public sealed class SendMessageHandler(TopicManager topics, IMessageStore store,
             return Refuse(request, Statuses.Of(Code.InternalServerError, $"the broker could not store the message: {ex.Message}"));
         }
 
-        var response = new SendMessageResponse { Status = Statuses.Ok() };
-        for (var i = 0; i < results.Count; i++)
-        {
-            response.Entries.Add(new SendResultEntry
-            {
-                Status = Statuses.Ok(),
-                MessageId = request.Messages[i].SystemProperties.MessageId,
-                TransactionId = string.Empty,
-                Offset = results[i].QueueOffset,
-            });
-        }
-
         return response;
     }
+
+    /// <summary>A stable hash of a message group (FNV-1a over UTF-16 code units), so a group keeps its queue across restarts.</summary>
+    public static uint MessageGroupHash(string group)
+    {
+        var hash = 2166136261u;
+        foreach (var c in group)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private static SendResultEntry Entry(Message message, long offset, string transactionId, string recallHandle) => new()
+    {
+        Status = Statuses.Ok(),
+        MessageId = message.SystemProperties.MessageId,
+        TransactionId = transactionId,
+        RecallHandle = recallHandle,
+        Offset = offset,
+    };
 
     private static SendMessageResponse Refuse(SendMessageRequest request, Status status)
     {

@@ -9,9 +9,11 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// <summary>
 /// Telemetry: the client's first command is its Settings; the broker answers with the settings it will
 /// enforce (body size limit, retry policy, batch size, long polling) and keeps the stream open for the
-/// client's life.
+/// client's life, registered in <see cref="TelemetrySessions"/> so the broker can push commands (transaction
+/// checks) through it.
 /// </summary>
-public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients, PopManager pop, ILogger<TelemetryHandler> logger)
+public sealed class TelemetryHandler(
+    BrokerConfig config, ClientManager clients, PopManager pop, SubscriptionGroupManager groups, TelemetrySessions sessions, ILogger<TelemetryHandler> logger)
 {
     public async Task HandleAsync(
         IAsyncStreamReader<TelemetryCommand> requests, IServerStreamWriter<TelemetryCommand> responses, ClientMetadata metadata, CancellationToken cancellationToken)
@@ -22,6 +24,7 @@ public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients,
             return;
         }
 
+        var session = sessions.Open(metadata.ClientId!, responses);
         try
         {
             while (await requests.MoveNext(cancellationToken).ConfigureAwait(false))
@@ -29,7 +32,8 @@ public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients,
                 var command = requests.Current;
                 if (command.CommandCase == TelemetryCommand.CommandOneofCase.Settings)
                 {
-                    await responses.WriteAsync(Answer(command.Settings, metadata), cancellationToken).ConfigureAwait(false);
+                    session.Update(command.Settings);
+                    await session.WriteAsync(Answer(command.Settings, metadata), cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -44,6 +48,10 @@ public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients,
         catch (IOException ex)
         {
             logger.LogDebug(ex, "Telemetry stream of client {ClientId} broke", metadata.ClientId);
+        }
+        finally
+        {
+            sessions.Close(session);
         }
     }
 
@@ -70,7 +78,7 @@ public sealed class TelemetryHandler(BrokerConfig config, ClientManager clients,
                 };
                 break;
             case Settings.PubSubOneofCase.Subscription:
-                answer.Subscription.Fifo = false;
+                answer.Subscription.Fifo = group is { Length: > 0 } && groups.IsOrderly(group);
                 answer.Subscription.ReceiveBatchSize = 32;
                 answer.Subscription.LongPollingTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(config.LongPollingTimeoutMills));
                 var backoff = new CustomizedBackoff();

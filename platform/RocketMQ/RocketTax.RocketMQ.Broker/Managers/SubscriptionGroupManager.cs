@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Remoting;
+
+namespace RocketTax.RocketMQ.Broker.Managers;
+
+/// <summary>
+/// Consumer groups configured on this broker, persisted in <c>config/subscriptionGroups.json</c> under the store root.
+/// A group nobody configured behaves as RocketMQ's default: concurrent, <c>defaultRetryMaxTimes</c> retries.
+/// </summary>
+public sealed class SubscriptionGroupManager
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(RemotingJson.Options) { WriteIndented = true };
+
+    private readonly ConcurrentDictionary<string, SubscriptionGroupConfig> _groups = new(StringComparer.Ordinal);
+    private readonly BrokerConfig _config;
+    private readonly ILogger<SubscriptionGroupManager> _logger;
+    private readonly string _path;
+    private readonly Lock _persistLock = new();
+
+    public SubscriptionGroupManager(BrokerConfig config, ILogger<SubscriptionGroupManager> logger)
+    {
+        _config = config;
+        _logger = logger;
+        _path = Path.Combine(config.StorePathRootDir, "config", "subscriptionGroups.json");
+        if (File.Exists(_path))
+        {
+            foreach (var group in JsonSerializer.Deserialize<List<SubscriptionGroupConfig>>(File.ReadAllText(_path), JsonOptions) ?? [])
+            {
+                _groups[group.GroupName] = group;
+            }
+        }
+    }
+
+    public IReadOnlyCollection<SubscriptionGroupConfig> All => _groups.Values.ToArray();
+
+    /// <summary>The group's configuration, or the defaults for a group nobody configured.</summary>
+    public SubscriptionGroupConfig Get(string group) =>
+        _groups.TryGetValue(group, out var config) ? config : new SubscriptionGroupConfig { GroupName = group, RetryMaxTimes = _config.DefaultRetryMaxTimes };
+
+    /// <summary>True for a group configured with <c>consumeMessageOrderly</c> (<c>updateSubGroup -o true</c>).</summary>
+    public bool IsOrderly(string group) => _groups.TryGetValue(group, out var config) && config.ConsumeMessageOrderly;
+
+    public SubscriptionGroupConfig CreateOrUpdate(SubscriptionGroupConfig group)
+    {
+        _groups[group.GroupName] = group;
+        _logger.LogInformation(
+            "Consumer group {Group} now orderly={Orderly}, retryMaxTimes={RetryMaxTimes}, consumeEnable={ConsumeEnable}",
+            group.GroupName, group.ConsumeMessageOrderly, group.RetryMaxTimes, group.ConsumeEnable);
+        lock (_persistLock)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var temp = _path + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(_groups.Values.OrderBy(g => g.GroupName, StringComparer.Ordinal).ToList(), JsonOptions));
+            File.Move(temp, _path, overwrite: true);
+        }
+
+        return group;
+    }
+}
