@@ -239,40 +239,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         return string.Concat(properties.Select(p => $"{p.Key}={p.Value}\n"));
     }
 
-    private ProcessStartInfo CreateStartInfo()
-    {
-        var startInfo = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = HomeDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        startInfo.ArgumentList.Add(RepositoryLayout.BrokerAssembly);
-        startInfo.ArgumentList.Add("mqbroker");
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(PropertiesPath);
-        // The test runner's own ASP.NET settings must not move the broker's listeners.
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS" })
-        {
-            startInfo.Environment.Remove(name);
-        }
-
-        return startInfo;
-    }
-
-    private static string DotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
-        {
-            return hostPath;
-        }
-
-        return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-    }
+    private ProcessStartInfo CreateStartInfo() => RocketMQProcessHost.StartInfo(HomeDir, ["mqbroker", "-c", PropertiesPath]);
 
     private void OnLine(string? line, bool stderr)
     {

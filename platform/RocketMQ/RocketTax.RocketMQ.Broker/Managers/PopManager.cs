@@ -286,18 +286,10 @@ public sealed class PopManager : IAsyncDisposable
                     continue;
                 }
 
-                var message = ReadAt(key, offset);
-                if (message is null)
+                if (Redeliver(key, offset, inFlight, now, invisibleMillis, messages))
                 {
-                    continue;
+                    taken++;
                 }
-
-                inFlight.Attempt++;
-                inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
-                inFlight.VisibleAt = now + invisibleMillis;
-                _journal.Append(PopJournal.Pop(key, offset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
-                messages.Add(Deliver(message, key, inFlight, invisibleMillis));
-                taken++;
             }
 
             PopNew(state, filter, maxMessages - taken, invisibleMillis, now, messages);
@@ -348,18 +340,10 @@ public sealed class PopManager : IAsyncDisposable
                     return taken == 0 ? inFlight.VisibleAt : null;
                 }
 
-                var message = ReadAt(key, offset);
-                if (message is null)
+                if (Redeliver(key, offset, inFlight, now, invisibleMillis, messages))
                 {
-                    continue;
+                    taken++;
                 }
-
-                inFlight.Attempt++;
-                inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
-                inFlight.VisibleAt = now + invisibleMillis;
-                _journal.Append(PopJournal.Pop(key, offset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
-                messages.Add(Deliver(message, key, inFlight, invisibleMillis));
-                taken++;
             }
 
             return null;
@@ -410,6 +394,23 @@ public sealed class PopManager : IAsyncDisposable
         {
             _journal.Append(PopJournal.Next(key, state.NextOffset));
         }
+    }
+
+    /// <summary>Hands an in-flight message out again with the next attempt; false when its entry is gone (deleted by retention).</summary>
+    private bool Redeliver(ConsumerQueueKey key, long offset, InFlightMessage inFlight, long now, long invisibleMillis, List<PoppedMessage> messages)
+    {
+        var message = ReadAt(key, offset);
+        if (message is null)
+        {
+            return false;
+        }
+
+        inFlight.Attempt++;
+        inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
+        inFlight.VisibleAt = now + invisibleMillis;
+        _journal.Append(PopJournal.Pop(key, offset, inFlight.Attempt, inFlight.VisibleAt, inFlight.PopTime));
+        messages.Add(Deliver(message, key, inFlight, invisibleMillis));
+        return true;
     }
 
     private PoppedMessage Deliver(StoredMessage message, ConsumerQueueKey key, InFlightMessage inFlight, long invisibleMillis) =>
