@@ -17,6 +17,7 @@ public static class BenchCommandLine
           client-latency   sends through the client at --rate msg/s for --seconds; latency from when each was due
           e2e              --rate msg/s for --seconds through the client to a push consumer's handler
           consume          a push consumer drains a backlog of --messages
+          alloc            BenchmarkDotNet: time and bytes allocated per Producer.SendAsync (memory diagnoser)
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
@@ -33,6 +34,12 @@ public static class BenchCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["alloc", ..])
+        {
+            SendAllocationBenchmark.Run(Path.Combine("bench", "results", "BenchmarkDotNet"));
+            return 0;
+        }
+
         Func<ProduceOptions, CancellationToken, Task<ProduceResult>>? scenario = args.Length == 0 ? null : args[0] switch
         {
             "produce" => ProduceScenario.RunAsync,
