@@ -1,0 +1,23 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Everything the graph stores lives under the repository's .rockettax/ (tests point RocketTax:DataPath at a temp dir).
+var data = builder.Configuration["RocketTax:DataPath"] ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".rockettax"));
+
+// The seed's 2m-noslave cluster: namesrv1, namesrv2, broker-a, broker-b (--rocketmq-mode embedded|container|external).
+var rocketmq = builder.AddRocketMQ("rocketmq")
+    .WithDataBindMount(Path.Combine(data, "data"))
+    .WithTopic("tax-data-topic", queues: 4);
+
+builder.AddProject<Projects.RocketTax_CityTax>("citytax")
+    .WithEnvironment("TaxReporting__OutboxPath", Path.Combine(data, "citytax", "outbox.db"))
+    .WithHttpHealthCheck("/health")
+    .WithReference(rocketmq)
+    .WaitFor(rocketmq);
+
+builder.AddProject<Projects.RocketTax_ProvinceTax>("provincetax")
+    .WithEnvironment("TaxReports__DatabasePath", Path.Combine(data, "provincetax", "reports.db"))
+    .WithHttpHealthCheck("/health")
+    .WithReference(rocketmq)
+    .WaitFor(rocketmq);
+
+builder.Build().Run();

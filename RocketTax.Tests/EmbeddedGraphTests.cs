@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Aspire.Hosting;
+
+namespace RocketTax.Tests;
+
+[Collection(nameof(GraphCollection))]
+public sealed class EmbeddedGraphTests
+{
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Seed_reports_reach_the_province_through_both_brokers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var graph = await GraphFixture.StartAsync(ct);
+        await graph.WaitAllHealthyAsync(ct);
+
+        using var city = graph.CreateHttpClient("citytax");
+        using var province = graph.CreateHttpClient("provincetax");
+        (await city.GetAsync("/send_s1_tax", ct)).EnsureSuccessStatusCode();
+
+        var total = await Eventually.ValueAsync(
+            async token => (await province.GetFromJsonAsync<JsonElement>("/api/tax-reports?city=X", token)).GetProperty("total").GetInt64(),
+            t => t >= 100, DeliveryTimeout, ct);
+        Assert.Equal(100, total);
+
+        var commands = graph.App.Services.GetRequiredService<ResourceCommandService>();
+        var lag = await commands.ExecuteCommandAsync("broker-a", "show-consumer-lag", ct);
+        Assert.True(lag.Success, lag.Message);
+        var progress = lag.Data?.Value ?? string.Empty;
+        foreach (var broker in new[] { "broker-a", "broker-b" })
+        {
+            var stored = progress.Split('\n')
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(columns => columns.Length > 3 && columns[0] == "tax-data-topic" && columns[1] == broker)
+                .Sum(columns => long.Parse(columns[3], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(stored > 0, $"{broker} took none of the 100 messages:\n{progress}");
+        }
+    }
+
+    [Fact]
+    public async Task Disposing_the_app_leaves_no_process_behind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string dataPath;
+        await using (var graph = await GraphFixture.StartAsync(ct))
+        {
+            await graph.WaitAllHealthyAsync(ct);
+            dataPath = graph.DataPath;
+            Assert.NotEmpty(LeftoverProcesses.Naming(dataPath));
+        }
+
+        var left = await Eventually.ValueAsync(_ => Task.FromResult(LeftoverProcesses.Naming(dataPath)), l => l.Count == 0, TimeSpan.FromSeconds(15), ct);
+        Assert.True(left.Count == 0, "still running after the app was disposed:\n" + string.Join('\n', left));
+    }
+
+    [Fact]
+    public async Task A_broker_with_a_bad_property_fails_the_wait_within_seconds_with_its_state()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var started = DateTime.UtcNow;
+        await using var graph = await GraphFixture.StartAsync(ct, builder =>
+            builder.Resources.OfType<IRocketMQBrokerResource>().Single(b => b.Name == "broker-a").Properties["flushDiskType"] = "SOMETIMES");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => graph.WaitHealthyAsync("broker-a", TimeSpan.FromSeconds(60), ct));
+
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(45));
+        Assert.Contains("exit code 2", failure.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => graph.WaitHealthyAsync("rocketmq", TimeSpan.FromSeconds(30), ct));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace RocketTax.Tests;
+
+/// <summary>
+/// The AppHost's graph, started through <see cref="DistributedApplicationTestingBuilder"/> on a temp data dir and
+/// free loopback ports. Waits fail fast: a resource that ends before it is healthy fails the wait with its state and
+/// the last lines of its console log.
+/// </summary>
+public sealed class GraphFixture : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly CancellationTokenSource _stopLogs = new();
+    private readonly Dictionary<string, ConcurrentQueue<string>> _logs = [];
+    private readonly List<Task> _logReaders = [];
+
+    private GraphFixture(DistributedApplication app, string dataPath)
+    {
+        App = app;
+        DataPath = dataPath;
+        // Console logs of DCP resources are only captured while someone watches them (the dashboard, or this).
+        var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var resource in Resources)
+        {
+            // By the resource, not its name: DCP names each run of it with a suffix, and that is what logs are keyed by.
+            var watched = model.Resources.Single(r => r.Name == resource);
+            var lines = _logs[resource] = new ConcurrentQueue<string>();
+            _logReaders.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var batch in loggers.WatchAsync(watched).WithCancellation(_stopLogs.Token))
+                    {
+                        foreach (var line in batch)
+                        {
+                            lines.Enqueue(line.Content);
+                            while (lines.Count > LogLinesKept && lines.TryDequeue(out _))
+                            {
+                            }
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // the graph is being disposed
+                }
+            }));
+        }
+    }
+
+    private const int LogLinesKept = 200;
+
+    public DistributedApplication App { get; }
+
+    /// <summary>Where this graph's brokers and services keep their files; every process it starts names it.</summary>
+    public string DataPath { get; }
+
+    public static readonly string[] Resources = ["namesrv1", "namesrv2", "broker-a", "broker-b", "rocketmq", "citytax", "provincetax"];
+
+    /// <summary>Builds the AppHost's graph; <paramref name="configure"/> may change it before it starts.</summary>
+    public static async Task<GraphFixture> StartAsync(
+        CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] args)
+    {
+        var dataPath = Directory.CreateTempSubdirectory("rockettax-graph-").FullName;
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RocketTax_AppHost>(
+            [$"RocketTax:DataPath={dataPath}", "RocketMQ:RandomPorts=true", .. args], cancellationToken);
+        configure?.Invoke(builder);
+        var app = await builder.BuildAsync(cancellationToken);
+        var fixture = new GraphFixture(app, dataPath);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(StartTimeout);
+            await app.StartAsync(timeout.Token);
+        }
+        catch
+        {
+            await fixture.DisposeAsync();
+            throw;
+        }
+
+        return fixture;
+    }
+
+    /// <summary>Waits until <paramref name="resource"/> is healthy; throws with its state and last log lines when it ends first or time runs out.</summary>
+    public async Task WaitHealthyAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        ResourceEvent? last = null;
+        try
+        {
+            last = await notifications.WaitForResourceAsync(resource, e =>
+            {
+                last = e;
+                return e.Snapshot.HealthStatus == HealthStatus.Healthy || IsTerminal(e.Snapshot.State?.Text);
+            }, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} was not healthy within {timeout.TotalSeconds:0} s: {Describe(resource, last)}");
+        }
+
+        if (last.Snapshot.HealthStatus != HealthStatus.Healthy)
+        {
+            // The exit is reported as soon as the process ends; its last lines may still be on their way.
+            await Eventually.ValueAsync(_ => Task.FromResult(LastLogLines(resource, 1).Count), count => count > 0, TimeSpan.FromSeconds(3), cancellationToken);
+            throw new InvalidOperationException($"{resource} ended before it was healthy: {Describe(resource, last)}");
+        }
+    }
+
+    /// <summary>Waits for every resource of the graph, in dependency order.</summary>
+    public async Task WaitAllHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var resource in Resources)
+        {
+            await WaitHealthyAsync(resource, StartTimeout, cancellationToken);
+        }
+    }
+
+    public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    private string Describe(string resource, ResourceEvent? last)
+    {
+        var text = new StringBuilder()
+            .Append("state ").Append(last?.Snapshot.State?.Text ?? "unknown")
+            .Append(", health ").Append(last?.Snapshot.HealthStatus?.ToString() ?? "unknown");
+        if (last?.Snapshot.ExitCode is { } exitCode)
+        {
+            text.Append(", exit code ").Append(exitCode);
+        }
+
+        var lines = LastLogLines(resource, 20);
+        text.AppendLine().Append("last log lines:").AppendLine();
+        foreach (var line in lines)
+        {
+            text.Append("  ").AppendLine(line);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The last <paramref name="count"/> lines of a resource's console log (what the dashboard shows).</summary>
+    public IReadOnlyList<string> LastLogLines(string resource, int count) =>
+        _logs.TryGetValue(resource, out var lines) ? [.. lines.TakeLast(count)] : [];
+
+    private static bool IsTerminal(string? state) => state is not null && KnownResourceStates.TerminalStates.Contains(state);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token).ConfigureAwait(false);
+        await App.DisposeAsync().ConfigureAwait(false);
+        await _stopLogs.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_logReaders).ConfigureAwait(false);
+        _stopLogs.Dispose();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process of the graph still holds a file: the leftover-process test reports that, not this.
+        }
+    }
+}
