@@ -12,8 +12,8 @@ public sealed class OutboxSignal
     /// <summary>Waits for a notification or the timeout; either way the caller looks at the outbox again.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             await _channel.Reader.ReadAsync(wait.Token);

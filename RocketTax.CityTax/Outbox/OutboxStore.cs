@@ -14,6 +14,9 @@ public sealed class OutboxStore
 {
     private static readonly TimeSpan ClaimDuration = TimeSpan.FromSeconds(30);
 
+    /// <summary>The columns <see cref="Read"/> expects, in its order.</summary>
+    private const string Columns = "report_id, tag, body, accepted_at, attempts, last_error, sent_at, message_id, broker_name, queue_id, queue_offset";
+
     private readonly string _connectionString;
     private readonly TimeProvider _time;
 
@@ -62,10 +65,10 @@ public sealed class OutboxStore
         var now = _time.GetUtcNow();
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             UPDATE outbox SET claimed_until = $until, attempts = attempts + 1
             WHERE report_id = $id AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $now)
-            RETURNING report_id, tag, body, accepted_at, attempts, last_error, sent_at, message_id, broker_name, queue_id, queue_offset
+            RETURNING {Columns}
             """;
         command.Parameters.AddWithValue("$id", reportId);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -97,8 +100,8 @@ public sealed class OutboxStore
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT report_id, tag, body, accepted_at, attempts, last_error, sent_at, message_id, broker_name, queue_id, queue_offset
+        command.CommandText = $"""
+            SELECT {Columns}
             FROM outbox WHERE sent_at IS NULL ORDER BY accepted_at LIMIT $limit
             """;
         command.Parameters.AddWithValue("$limit", limit);
@@ -116,8 +119,8 @@ public sealed class OutboxStore
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT report_id, tag, body, accepted_at, attempts, last_error, sent_at, message_id, broker_name, queue_id, queue_offset
+        command.CommandText = $"""
+            SELECT {Columns}
             FROM outbox WHERE report_id = $id
             """;
         command.Parameters.AddWithValue("$id", reportId);

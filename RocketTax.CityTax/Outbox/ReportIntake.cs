@@ -24,11 +24,19 @@ public sealed class ReportIntake(OutboxStore outbox, ReportPublisher publisher, 
 
         if (await outbox.TryClaimAsync(report.Id, cancellationToken) is { } claimed)
         {
-            using var fastPath = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            fastPath.CancelAfter(FastPathTimeout);
-            if (await publisher.TrySendAsync(claimed, fastPath.Token) is { } receipt)
+            using var timeout = new CancellationTokenSource(FastPathTimeout, time);
+            using var fastPath = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
             {
-                return (new SendOutcome(report.Id, SendOutcome.SendOk, receipt.MessageId, receipt.BrokerName, receipt.QueueId, receipt.Offset), true);
+                if (await publisher.TrySendAsync(claimed, fastPath.Token) is { } receipt)
+                {
+                    return (new SendOutcome(report.Id, SendOutcome.SendOk, receipt.MessageId, receipt.BrokerName, receipt.QueueId, receipt.Offset), true);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The cluster did not answer in time: the report is safe in the outbox and the relay sends it.
+                await outbox.MarkFailedAsync(report.Id, $"no answer within {FastPathTimeout.TotalSeconds:0} s; the relay retries", CancellationToken.None);
             }
         }
 

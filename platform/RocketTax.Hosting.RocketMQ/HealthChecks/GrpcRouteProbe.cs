@@ -15,6 +15,8 @@ internal static class GrpcRouteProbe
         using var channel = GrpcChannel.ForAddress($"http://{host}:{port}", new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { ConnectTimeout = Timeout },
+            // Without this the channel leaves the handler, and its open HTTP/2 connection, behind after every probe.
+            DisposeHttpClient = true,
         });
         var client = new MessagingService.MessagingServiceClient(channel);
         var request = new QueryRouteRequest

@@ -97,7 +97,9 @@ public sealed class TransactionalMessageTests(MessageTypesBrokerFixture fixture)
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         var logLine = $"Transactional message {message.SystemProperties.MessageId} rolled back";
-        while (!fixture.Broker.Logs.Any(l => l.Contains(logLine, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        // The outcome line comes first, the check-limit line right after it: wait for the one asserted on.
+        while (!fixture.Broker.Logs.Any(l => l.Contains(logLine, StringComparison.Ordinal) && l.Contains("transactionCheckMax", StringComparison.Ordinal))
+            && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, Ct);
         }

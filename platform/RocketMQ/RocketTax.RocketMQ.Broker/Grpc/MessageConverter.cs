@@ -19,7 +19,7 @@ public static class MessageConverter
     {
         record = null!;
         var system = message.SystemProperties ?? new SystemProperties();
-        if (string.IsNullOrWhiteSpace(system.MessageId))
+        if (string.IsNullOrWhiteSpace(system.MessageId) || HasSeparator(system.MessageId))
         {
             return Statuses.Of(Code.IllegalMessageId, "the message id is blank: clients must set system_properties.message_id");
         }
@@ -34,16 +34,16 @@ public static class MessageConverter
             return Statuses.Of(Code.MessageBodyTooLarge, $"message {system.MessageId} has a {message.Body.Length}-byte body; this broker's maxMessageSize is {maxBodySize}");
         }
 
-        if (system.HasTag && (string.IsNullOrWhiteSpace(system.Tag) || system.Tag.Contains('|')))
+        if (system.HasTag && (string.IsNullOrWhiteSpace(system.Tag) || system.Tag.Contains('|') || HasSeparator(system.Tag)))
         {
             return Statuses.Of(Code.IllegalMessageTag, $"the tag '{system.Tag}' of message {system.MessageId} is blank or contains '|'");
         }
 
         foreach (var key in system.Keys)
         {
-            if (string.IsNullOrWhiteSpace(key))
+            if (string.IsNullOrWhiteSpace(key) || HasSeparator(key))
             {
-                return Statuses.Of(Code.IllegalMessageKey, $"message {system.MessageId} has a blank key");
+                return Statuses.Of(Code.IllegalMessageKey, $"message {system.MessageId} has a blank key or one with a control character");
             }
         }
 
@@ -59,6 +59,11 @@ public static class MessageConverter
             if (string.IsNullOrWhiteSpace(name) || MessageProperties.IsReserved(name))
             {
                 return Statuses.Of(Code.IllegalMessagePropertyKey, $"the user property name '{name}' of message {system.MessageId} is blank or reserved by RocketMQ");
+            }
+
+            if (HasSeparator(name) || HasSeparator(value))
+            {
+                return Statuses.Of(Code.IllegalMessagePropertyKey, $"the user property '{name}' of message {system.MessageId} contains the control character U+0001 or U+0002");
             }
 
             properties[name] = value;
@@ -176,6 +181,9 @@ public static class MessageConverter
 
         return message;
     }
+
+    /// <summary>RocketMQ stores properties as name U+0001 value U+0002; neither may occur inside them.</summary>
+    private static bool HasSeparator(string text) => text.AsSpan().IndexOfAny('\u0001', '\u0002') >= 0;
 
     private static string? TypeConflict(SystemProperties system, TopicConfig topic)
     {

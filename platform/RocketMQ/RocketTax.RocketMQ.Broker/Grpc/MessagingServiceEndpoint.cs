@@ -45,7 +45,7 @@ public sealed class MessagingServiceEndpoint(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The client hung up or the broker is shutting down; nothing was popped for a message not written.
+            // The client hung up or the broker is shutting down; the handler made what it could not write visible again.
         }
     }
 

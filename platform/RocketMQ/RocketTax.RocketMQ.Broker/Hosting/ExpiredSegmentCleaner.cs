@@ -24,7 +24,7 @@ public sealed class ExpiredSegmentCleaner(IMessageStore store, BrokerConfig conf
                 var deleted = await store.DeleteExpiredSegmentsAsync(TimeSpan.FromHours(config.FileReservedTime), stoppingToken).ConfigureAwait(false);
                 logger.LogInformation("Deleted {Count} commit-log segments older than {Hours} h", deleted, config.FileReservedTime);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Deleting expired commit-log segments failed; retrying at the next deleteWhen hour");
             }

@@ -14,7 +14,7 @@ public sealed class PopReviveService(PopManager pop, TimeProvider time, ILogger<
             {
                 await pop.ReviveAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The messages stay in flight and are tried again on the next tick.
                 logger.LogError(ex, "Moving exhausted messages to their dead-letter queue failed");

@@ -16,6 +16,9 @@ public sealed class PopManager : IAsyncDisposable
 {
     private const int ScanBatch = 64;
 
+    /// <summary>How long a message on its way to the DLQ stays invisible; if the move fails it is tried again after this.</summary>
+    private const long ParkMillis = 60_000;
+
     private readonly ConcurrentDictionary<ConsumerQueueKey, ConsumerQueueState> _states = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Group, string Topic), int> _rotation = new();
@@ -150,6 +153,16 @@ public sealed class PopManager : IAsyncDisposable
                 return handle.QueueOffset < state.NextOffset ? ReceiptOutcome.AlreadyAcked : ReceiptOutcome.UnknownHandle;
             }
 
+            if (inFlight.PopTime != handle.PopTime)
+            {
+                // Delivered again since: the newer delivery's consumer decides what becomes of it.
+                return ReceiptOutcome.Superseded;
+            }
+
+            // Parked (and its handle retired) so no redelivery, revive or second forward races the move.
+            var now = NowMillis();
+            inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
+            inFlight.VisibleAt = now + ParkMillis;
             attempt = inFlight.Attempt;
         }
 
@@ -174,7 +187,7 @@ public sealed class PopManager : IAsyncDisposable
                 {
                     if (inFlight.VisibleAt <= now && inFlight.Attempt >= maxAttempts)
                     {
-                        inFlight.VisibleAt = now + 60_000;
+                        inFlight.VisibleAt = now + ParkMillis;
                         exhausted.Add((state, offset, inFlight.Attempt));
                     }
                 }

@@ -38,12 +38,17 @@ public sealed class TopicManager
             return existing;
         }
 
-        return _config.AutoCreateTopicEnable ? CreateOrUpdate(new TopicConfig(topic, _config.DefaultTopicQueueNums)) : null;
+        if (!_config.AutoCreateTopicEnable)
+        {
+            return null;
+        }
+
+        return AddIfMissing(new TopicConfig(topic, _config.DefaultTopicQueueNums));
     }
 
     /// <summary>A system topic such as <c>%DLQ%group</c>: always one queue, created on first use.</summary>
     public TopicConfig GetOrCreateSystemTopic(string topic) =>
-        _topics.TryGetValue(topic, out var existing) ? existing : CreateOrUpdate(new TopicConfig(topic, 1));
+        _topics.TryGetValue(topic, out var existing) ? existing : AddIfMissing(new TopicConfig(topic, 1));
 
     public TopicConfig CreateOrUpdate(TopicConfig topic)
     {
@@ -51,6 +56,19 @@ public sealed class TopicManager
         _logger.LogInformation("Topic {Topic} now has {Queues} queues, type {Type}", topic.Name, topic.QueueCount, topic.MessageType);
         Persist();
         return topic;
+    }
+
+    /// <summary>Adds the topic unless it exists; a topic an admin created in the meantime keeps its queues and type.</summary>
+    private TopicConfig AddIfMissing(TopicConfig created)
+    {
+        var actual = _topics.GetOrAdd(created.Name, created);
+        if (ReferenceEquals(actual, created))
+        {
+            _logger.LogInformation("Topic {Topic} created on first use with {Queues} queue(s)", created.Name, created.QueueCount);
+            Persist();
+        }
+
+        return actual;
     }
 
     public bool Delete(string topic)

@@ -61,4 +61,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(19, LogLevel.Warning, "Telemetry status {Code} from {Endpoint}: {Message}")]
     public static partial void TelemetryStatus(this ILogger logger, int code, string endpoint, string message);
+
+    [LoggerMessage(20, LogLevel.Error, "Background work '{Work}' of RocketMQ client {ClientId} failed; it runs again at its next period")]
+    public static partial void BackgroundWorkFailed(this ILogger logger, string work, string clientId, Exception exception);
 }

@@ -381,7 +381,20 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_lifetime.Token).ConfigureAwait(false))
             {
-                await work(_lifetime.Token).ConfigureAwait(false);
+                try
+                {
+                    await work(_lifetime.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!_lifetime.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
+                {
+                    // One failed heartbeat or route refresh must not end the loop for the client's life.
+                    Logger.BackgroundWorkFailed(work.Method.Name, ClientId, ex);
+                }
+                catch (Exception) when (Volatile.Read(ref _disposed) != 0)
+                {
+                    // Disposal raced this tick (e.g. ObjectDisposedException): the loop ends.
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)

@@ -28,6 +28,7 @@ public sealed class ForwardToDeadLetterQueueHandler(PopManager pop)
             Status = outcome switch
             {
                 ReceiptOutcome.Done or ReceiptOutcome.AlreadyAcked => Statuses.Ok(),
+                ReceiptOutcome.Superseded => Statuses.Of(Code.InvalidReceiptHandle, $"message {request.MessageId} was delivered again since this receipt handle was issued"),
                 _ => Statuses.Of(Code.InvalidReceiptHandle, $"message {request.MessageId} was never delivered to group '{request.Group.Name}' by this broker"),
             },
         };

@@ -55,14 +55,28 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             return;
         }
 
-        await responses.WriteAsync(new ReceiveMessageResponse { Status = Statuses.Ok() }, cancellationToken).ConfigureAwait(false);
-        foreach (var message in messages)
+        try
         {
-            await responses.WriteAsync(new ReceiveMessageResponse { Message = MessageConverter.ToProtocol(message) }, cancellationToken).ConfigureAwait(false);
-        }
+            await responses.WriteAsync(new ReceiveMessageResponse { Status = Statuses.Ok() }, cancellationToken).ConfigureAwait(false);
+            foreach (var message in messages)
+            {
+                await responses.WriteAsync(new ReceiveMessageResponse { Message = MessageConverter.ToProtocol(message) }, cancellationToken).ConfigureAwait(false);
+            }
 
-        await responses.WriteAsync(
-            new ReceiveMessageResponse { DeliveryTimestamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
+            await responses.WriteAsync(
+                new ReceiveMessageResponse { DeliveryTimestamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client went away mid-answer: make the batch visible again now rather than after its invisible
+            // time, so it is not held back for a delivery nobody may have received.
+            foreach (var message in messages)
+            {
+                pop.ChangeInvisibleDuration(request.Group.Name, message.Handle, TimeSpan.Zero, out _);
+            }
+
+            throw;
+        }
     }
 
     private (Status? Status, TopicConfig? Topic, IMessageFilter? Filter, TimeSpan Invisible) Validate(ReceiveMessageRequest request, ClientMetadata metadata)

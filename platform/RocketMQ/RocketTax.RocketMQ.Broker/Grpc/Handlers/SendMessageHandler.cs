@@ -115,6 +115,11 @@ public sealed class SendMessageHandler(
             logger.LogError(ex, "Appending {Count} messages to {Topic} failed", records.Length, topic.Name);
             return Refuse(request, Statuses.Of(Code.InternalServerError, $"the broker could not store the message: {ex.Message}"));
         }
+        catch (ArgumentException ex)
+        {
+            // The store refuses what it cannot encode (e.g. an entry larger than a segment) before writing anything.
+            return Refuse(request, Statuses.Of(Code.BadRequest, ex.Message));
+        }
 
         return response;
     }

@@ -187,10 +187,8 @@ public sealed partial class TimerMessageService : BackgroundService
             {
                 await _store.PutMessagesAsync(records, cancellationToken).ConfigureAwait(false);
             }
-
-            _progress.MarkDone(offsets);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogDeliveryFailed(ex, due.Count);
             lock (_gate)
@@ -204,6 +202,17 @@ public sealed partial class TimerMessageService : BackgroundService
 
             // Give the disk a moment before the same batch is tried again.
             await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            _progress.MarkDone(offsets);
+        }
+        catch (IOException ex)
+        {
+            // Delivered already: not retried now. Only a restart before the next successful write would deliver them again.
+            LogProgressNotRecorded(ex, offsets.Count);
         }
     }
 
@@ -272,4 +281,7 @@ public sealed partial class TimerMessageService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Count} due delayed messages failed; retrying")]
     private partial void LogDeliveryFailed(Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} delayed message(s) were delivered but their progress could not be recorded; a restart may deliver them again")]
+    private partial void LogProgressNotRecorded(Exception ex, int count);
 }

@@ -144,7 +144,15 @@ public sealed partial class TransactionalMessageService : BackgroundService
         using var timer = new PeriodicTimer(tick, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            await CheckDueAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await CheckDueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad half message or one stuck producer must not stop the checks of all the others.
+                _logger.LogError(ex, "Checking open transactions failed; retrying on the next tick");
+            }
         }
     }
 
