@@ -167,7 +167,15 @@ public sealed class PushConsumer : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_receiving.Token).ConfigureAwait(false))
             {
-                await ScanAssignmentsAsync(_receiving.Token).ConfigureAwait(false);
+                try
+                {
+                    await ScanAssignmentsAsync(_receiving.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!_receiving.IsCancellationRequested)
+                {
+                    // A failed scan must not stop the consumer from picking up new brokers for its life.
+                    _logger.BackgroundWorkFailed(nameof(ScanAssignmentsAsync), _session.ClientId, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (_receiving.IsCancellationRequested)
