@@ -140,9 +140,12 @@ public sealed class PopManager : IAsyncDisposable
     /// <summary>Moves the message to <c>%DLQ%group</c> and acks it, as a consumer asks when it gives up.</summary>
     public async ValueTask<ReceiptOutcome> ForwardToDeadLetterQueueAsync(string group, ReceiptHandle handle, CancellationToken cancellationToken)
     {
-        if (!TryGetState(group, handle, out var state))
+        // Parked first, which also retires the handle, so no redelivery, revive or second forward races the move;
+        // a handle superseded by a later delivery is refused, as that delivery's consumer decides.
+        var outcome = ChangeInvisibleDuration(group, handle, TimeSpan.FromMilliseconds(ParkMillis), out _);
+        if (outcome != ReceiptOutcome.Done || !TryGetState(group, handle, out var state))
         {
-            return ReceiptOutcome.UnknownHandle;
+            return outcome;
         }
 
         int attempt;
@@ -150,19 +153,9 @@ public sealed class PopManager : IAsyncDisposable
         {
             if (!state.InFlight.TryGetValue(handle.QueueOffset, out var inFlight))
             {
-                return handle.QueueOffset < state.NextOffset ? ReceiptOutcome.AlreadyAcked : ReceiptOutcome.UnknownHandle;
+                return ReceiptOutcome.AlreadyAcked;
             }
 
-            if (inFlight.PopTime != handle.PopTime)
-            {
-                // Delivered again since: the newer delivery's consumer decides what becomes of it.
-                return ReceiptOutcome.Superseded;
-            }
-
-            // Parked (and its handle retired) so no redelivery, revive or second forward races the move.
-            var now = NowMillis();
-            inFlight.PopTime = Math.Max(now, inFlight.PopTime + 1);
-            inFlight.VisibleAt = now + ParkMillis;
             attempt = inFlight.Attempt;
         }
 
