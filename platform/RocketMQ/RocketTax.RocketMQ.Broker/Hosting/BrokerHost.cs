@@ -15,21 +15,12 @@ public static class BrokerHost
     public static async Task<int> RunAsync(BrokerConfig config, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        });
+        builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var identity = new BrokerIdentity(config);
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        }));
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddRocketMQConsole());
         X509Certificate2? certificate;
         try
         {

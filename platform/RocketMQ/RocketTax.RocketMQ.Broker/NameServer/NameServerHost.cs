@@ -1,3 +1,4 @@
+using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.NameServer;
@@ -11,12 +12,7 @@ public static class NameServerHost
     public static async Task<int> RunAsync(NameServerConfig config, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        });
+        builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddNameServer(config);
 
