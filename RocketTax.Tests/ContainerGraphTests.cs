@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -27,16 +28,22 @@ public sealed class ContainerGraphTests
         }
 
         var image = Environment.GetEnvironmentVariable("ROCKETTAX_ROCKETMQ_IMAGE") ?? "rockettax/rocketmq:local";
-        await using var graph = await GraphFixture.StartAsync(ct, configure: null, "RocketMQ:Mode=Container", $"RocketMQ:Image={image}");
-        await graph.WaitAllHealthyAsync(ct);
+        var graph = await GraphFixture.StartAsync(ct, configure: null, "RocketMQ:Mode=Container", $"RocketMQ:Image={image}");
+        var dataPath = graph.DataPath;
+        await using (graph)
+        {
+            await graph.WaitAllHealthyAsync(ct);
 
-        using var city = graph.CreateHttpClient("citytax");
-        using var province = graph.CreateHttpClient("provincetax");
-        (await city.GetAsync("/send_s1_tax", ct)).EnsureSuccessStatusCode();
-        var total = await Eventually.ValueAsync(
-            async token => (await province.GetFromJsonAsync<JsonElement>("/api/tax-reports?city=X", token)).GetProperty("total").GetInt64(),
-            t => t >= 100, TimeSpan.FromSeconds(30), ct);
-        Assert.Equal(100, total);
+            using var city = graph.CreateHttpClient("citytax");
+            using var province = graph.CreateHttpClient("provincetax");
+            (await city.GetAsync("/send_s1_tax", ct)).EnsureSuccessStatusCode();
+            var total = await Eventually.ValueAsync(
+                async token => (await province.GetFromJsonAsync<JsonElement>("/api/tax-reports?city=X", token)).GetProperty("total").GetInt64(),
+                t => t >= 100, TimeSpan.FromSeconds(30), ct);
+            Assert.Equal(100, total);
+        }
+
+        Assert.Empty(await ContainersMountingAsync(image, dataPath, ct));
     }
 
     [Fact]
@@ -59,6 +66,42 @@ public sealed class ContainerGraphTests
         {
             Environment.SetEnvironmentVariable("DOCKER_HOST", previous);
         }
+    }
+
+    /// <summary>Containers of <paramref name="image"/>, running or not, that mount something under the graph's data path.</summary>
+    private static async Task<IReadOnlyList<string>> ContainersMountingAsync(string image, string dataPath, CancellationToken cancellationToken)
+    {
+        var ids = await DockerAsync(["ps", "-aq", "--filter", $"ancestor={image}"], cancellationToken);
+        var found = new List<string>();
+        foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var mounts = await DockerAsync(["inspect", "--format", "{{.Name}} {{range .Mounts}}{{.Source}} {{end}}", id], cancellationToken);
+            if (mounts.Contains(dataPath, StringComparison.Ordinal))
+            {
+                found.Add(mounts.Trim());
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task<string> DockerAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var docker = Process.Start(start) ?? throw new InvalidOperationException("docker did not start");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var output = docker.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = docker.StandardError.ReadToEndAsync(timeout.Token);
+        await docker.WaitForExitAsync(timeout.Token);
+        return docker.ExitCode == 0
+            ? await output
+            : throw new InvalidOperationException($"docker {string.Join(' ', args)} failed ({docker.ExitCode}): {await error}");
     }
 
     private static async Task<string?> DockerUnreachableAsync(CancellationToken cancellationToken)

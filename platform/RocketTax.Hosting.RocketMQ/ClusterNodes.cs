@@ -81,7 +81,6 @@ internal sealed class ClusterNodes(IDistributedApplicationBuilder builder, Rocke
                 .WithEndpoint(port: remoting, targetPort: remoting, scheme: "tcp", name: RocketMQEndpointNames.Remoting, isProxied: false)
                 .WithEndpoint(port: grpc, targetPort: grpc, scheme: "http", name: RocketMQEndpointNames.Grpc, isProxied: false)
                 .WithEndpoint(RocketMQEndpointNames.Grpc, e => e.Transport = "http2")
-                .WithBindMount(NodePropertiesFile.ConfDir(cluster), NodePropertiesFile.ContainerConfDir, isReadOnly: true)
                 .WithArgs(context =>
                 {
                     context.Args.Add("sh");
@@ -127,16 +126,22 @@ internal sealed class ClusterNodes(IDistributedApplicationBuilder builder, Rocke
         return broker;
     }
 
-    /// <summary>Container mode: each broker's store in a named volume, or in <c>&lt;DataPath&gt;/&lt;broker&gt;</c>.</summary>
-    public void ApplyStoreMounts()
+    /// <summary>
+    /// Container mode, once the data path is final: each broker sees the generated properties files (read-only) and its store, in a named
+    /// volume or in <c>&lt;DataPath&gt;/&lt;broker&gt;</c>.
+    /// </summary>
+    public void ApplyMounts()
     {
         foreach (var broker in cluster.Brokers.OfType<ContainerResource>())
         {
-            foreach (var mount in broker.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Target == NodePropertiesFile.ContainerStorePath).ToList())
+            foreach (var mount in broker.Annotations.OfType<ContainerMountAnnotation>()
+                         .Where(m => m.Target is NodePropertiesFile.ContainerStorePath or NodePropertiesFile.ContainerConfDir).ToList())
             {
                 broker.Annotations.Remove(mount);
             }
 
+            broker.Annotations.Add(new ContainerMountAnnotation(
+                NodePropertiesFile.ConfDir(cluster), NodePropertiesFile.ContainerConfDir, ContainerMountType.BindMount, isReadOnly: true));
             broker.Annotations.Add(cluster.UseDataVolumes
                 ? new ContainerMountAnnotation($"{cluster.Name}-{broker.Name}-data", NodePropertiesFile.ContainerStorePath, ContainerMountType.Volume, isReadOnly: false)
                 : new ContainerMountAnnotation(NodePropertiesFile.StorePathFor(cluster, broker), NodePropertiesFile.ContainerStorePath, ContainerMountType.BindMount, isReadOnly: false));

@@ -83,7 +83,7 @@ public static class RocketMQBuilderExtensions
                     "or run the cluster as processes with --rocketmq-mode embedded.");
             }
 
-            nodes.ApplyStoreMounts();
+            nodes.ApplyMounts();
             foreach (var nameServer in cluster.NameServers.OfType<RocketMQNameServerResource>())
             {
                 await NodePropertiesFile.WriteNameServerAsync(cluster, nameServer, cancellationToken).ConfigureAwait(false);
