@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using RocketTax.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -61,6 +62,8 @@ public static class ServiceDefaultsExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            // Registered before the services' own hosted services, so it stops after them and their last spans go out too.
+            builder.Services.AddHostedService<TelemetryShutdown>();
         }
 
         return builder;
