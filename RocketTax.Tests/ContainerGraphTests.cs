@@ -13,7 +13,7 @@ namespace RocketTax.Tests;
 [Collection(nameof(GraphCollection))]
 public sealed class ContainerGraphTests
 {
-    [Fact]
+    [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task Seed_reports_reach_the_province_with_the_cluster_in_containers()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -46,7 +46,7 @@ public sealed class ContainerGraphTests
         Assert.Empty(await ContainersMountingAsync(image, dataPath, ct));
     }
 
-    [Fact]
+    [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task Container_mode_without_Docker_fails_at_once_saying_what_to_do()
     {
         var ct = TestContext.Current.CancellationToken;

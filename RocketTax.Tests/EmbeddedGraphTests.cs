@@ -10,7 +10,7 @@ public sealed class EmbeddedGraphTests
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task Seed_reports_reach_the_province_through_both_brokers()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -40,7 +40,7 @@ public sealed class EmbeddedGraphTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task Disposing_the_app_leaves_no_process_behind()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -56,7 +56,7 @@ public sealed class EmbeddedGraphTests
         Assert.True(left.Count == 0, "still running after the app was disposed:\n" + string.Join('\n', left));
     }
 
-    [Fact]
+    [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task A_broker_with_a_bad_property_fails_the_wait_within_seconds_with_its_state()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -13,6 +13,10 @@ namespace RocketTax.Tests;
 public sealed class GraphFixture : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most a graph test may take, start and disposal included, before it fails instead of hanging the run.</summary>
+    public const int TestTimeoutMs = 300_000;
 
     private readonly CancellationTokenSource _stopLogs = new();
     private readonly Dictionary<string, ConcurrentQueue<string>> _logs = [];
@@ -112,6 +116,22 @@ public sealed class GraphFixture : IAsyncDisposable
             // The exit is reported as soon as the process ends; its last lines may still be on their way.
             await Eventually.ValueAsync(_ => Task.FromResult(LastLogLines(resource, 1).Count), count => count > 0, TimeSpan.FromSeconds(3), cancellationToken);
             throw new InvalidOperationException($"{resource} ended before it was healthy: {Describe(resource, last)}");
+        }
+    }
+
+    /// <summary>Waits until <paramref name="resource"/> has stopped (after a stop command, or a crash).</summary>
+    public async Task WaitStoppedAsync(string resource, CancellationToken cancellationToken)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StopTimeout);
+        try
+        {
+            await notifications.WaitForResourceAsync(resource, e => IsTerminal(e.Snapshot.State?.Text), deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} did not stop within {StopTimeout.TotalSeconds:0} s");
         }
     }
 
