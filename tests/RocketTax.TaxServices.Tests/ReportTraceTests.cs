@@ -26,8 +26,7 @@ public sealed class ReportTraceTests(TaxServicesFixture services) : IClassFixtur
         var request = await recorder.WaitForAsync(r => r.Stopped.FirstOrDefault(a => a.SpanId == publish.ParentSpanId), "request", Within);
         Assert.Equal("Microsoft.AspNetCore", request.Source.Name);
         Assert.Equal(request.TraceId, publish.TraceId);
-        var process = await recorder.WaitForAsync(r => r.ChildOf(publish.TraceId, publish.SpanId, " process"), "process", Within);
-        await recorder.WaitForAsync(r => r.ChildOf(process.TraceId, process.SpanId, "INSERT tax_reports"), "SQLite write", Within);
+        await AssertStoredByProvinceInTraceAsync(recorder, publish);
     }
 
     [Fact]
@@ -51,8 +50,14 @@ public sealed class ReportTraceTests(TaxServicesFixture services) : IClassFixtur
         var relay = await recorder.WaitForAsync(r => r.Stopped.FirstOrDefault(a => a.SpanId == publish.ParentSpanId), "relay", Within);
         Assert.Equal("outbox relay", relay.DisplayName);
         Assert.Equal(request.SpanId, relay.ParentSpanId);
-        var process = await recorder.WaitForAsync(r => r.ChildOf(request.TraceId, publish.SpanId, " process"), "process", Within);
-        await recorder.WaitForAsync(r => r.ChildOf(request.TraceId, process.SpanId, "INSERT tax_reports"), "SQLite write", Within);
+        await AssertStoredByProvinceInTraceAsync(recorder, publish);
+    }
+
+    /// <summary>ProvinceTax's process span is a child of the publish span, and its SQLite write a child of that.</summary>
+    private static async Task AssertStoredByProvinceInTraceAsync(ActivityRecorder recorder, Activity publish)
+    {
+        var process = await recorder.WaitForAsync(r => r.ChildOf(publish.TraceId, publish.SpanId, " process"), "process", Within);
+        await recorder.WaitForAsync(r => r.ChildOf(publish.TraceId, process.SpanId, "INSERT tax_reports"), "SQLite write", Within);
     }
 
     [Fact]
