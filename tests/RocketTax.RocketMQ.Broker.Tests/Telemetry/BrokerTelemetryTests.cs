@@ -90,6 +90,26 @@ public sealed class BrokerTelemetryTests(OtlpBrokerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_dead_lettered_message_shows_in_the_dlq_size_of_its_group()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = NewName("doomed");
+        var group = NewName("doomed-group");
+        using var client = new RawBrokerClient(fixture.Broker.GrpcEndpoint);
+        Assert.Equal(Code.Ok, (await client.SendAsync(ct, RawBrokerClient.NewMessage(topic, "poison"))).Status.Code);
+        var (status, received) = await client.ReceiveAsync(group, topic, "*", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), ct);
+        Assert.Equal(Code.Ok, status.Code);
+
+        var forwarded = await client.ForwardToDeadLetterQueueAsync(group, Assert.Single(received), ct);
+        Assert.Equal(Code.Ok, forwarded.Status.Code);
+
+        await fixture.Receiver.Inbox.WaitForMetricAsync(
+            m => m.Name == "rocketmq.dlq.size"
+                 && Points(m).Any(p => Attribute(p.Attributes, "messaging.destination.name") == $"%DLQ%{group}" && Value(p) == 1),
+            ExportTimeout, ct);
+    }
+
+    [Fact]
     public async Task The_broker_log_is_exported_under_its_name()
     {
         var ct = TestContext.Current.CancellationToken;
