@@ -18,12 +18,12 @@ public sealed class NoEndpointTelemetryTests
 
         // The per-signal endpoints name the receiver, so an exporter registered regardless of the switch
         // variable would be seen; the switch itself, as in the services' defaults, is OTEL_EXPORTER_OTLP_ENDPOINT.
-        var environment = BrokerWithEnvironment.Otlp(receiver.Endpoint);
+        var environment = ChildEnvironment.Otlp(receiver.Endpoint);
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = null;
         environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = receiver.Endpoint;
         environment["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = receiver.Endpoint;
         environment["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = receiver.Endpoint;
-        await using var broker = await BrokerWithEnvironment.StartAsync(environment, timeout.Token);
+        await using var broker = await ChildEnvironment.StartBrokerAsync(environment, timeout.Token);
 
         using (var client = new RawBrokerClient(broker.GrpcEndpoint))
         {

@@ -13,7 +13,7 @@ public sealed class OtlpBrokerFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Receiver = await OtlpReceiver.StartAsync(timeout.Token);
-        Broker = await BrokerWithEnvironment.StartAsync(BrokerWithEnvironment.Otlp(Receiver.Endpoint), timeout.Token);
+        Broker = await ChildEnvironment.StartBrokerAsync(ChildEnvironment.Otlp(Receiver.Endpoint), timeout.Token);
     }
 
     public async ValueTask DisposeAsync()
