@@ -72,7 +72,6 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
         {
-            BrokerDiagnostics.SetError(activity, ex.GetType().FullName!, "the consumer went away before the messages were written");
             // The client went away mid-answer: make the batch visible again now rather than after its invisible
             // time, so it is not held back for a delivery nobody may have received.
             foreach (var message in messages)
@@ -80,6 +79,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
                 pop.ChangeInvisibleDuration(request.Group.Name, message.Handle, TimeSpan.Zero, out _);
             }
 
+            BrokerDiagnostics.SetError(activity, ex.GetType().FullName!, "the consumer went away before the messages were written");
             throw;
         }
     }
