@@ -1,6 +1,9 @@
 namespace RocketTax.CityTax.Outbox;
 
-/// <summary>A report accepted from a user and kept until the cluster has acknowledged it.</summary>
+/// <summary>
+/// A report accepted from a user and kept until the cluster has acknowledged it, with the <c>traceparent</c> of the
+/// request that accepted it so a later send continues that trace.
+/// </summary>
 public sealed record OutboxEntry(
     string ReportId,
     string Tag,
@@ -12,4 +15,5 @@ public sealed record OutboxEntry(
     string? MessageId = null,
     string? BrokerName = null,
     int? QueueId = null,
-    long? QueueOffset = null);
+    long? QueueOffset = null,
+    string? TraceParent = null);

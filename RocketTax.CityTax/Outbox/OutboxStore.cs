@@ -15,7 +15,7 @@ public sealed class OutboxStore
     private static readonly TimeSpan ClaimDuration = TimeSpan.FromSeconds(30);
 
     /// <summary>The columns <see cref="Read"/> expects, in its order.</summary>
-    private const string Columns = "report_id, tag, body, accepted_at, attempts, last_error, sent_at, message_id, broker_name, queue_id, queue_offset";
+    private const string Columns = "report_id, tag, body, accepted_at, attempts, last_error, sent_at, message_id, broker_name, queue_id, queue_offset, trace_parent";
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -44,6 +44,9 @@ public sealed class OutboxStore
                 queue_offset  INTEGER);
             CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sent_at, accepted_at);
             """);
+
+        // Added after the first release: an outbox created before gets the column here, its rows a null trace.
+        AddColumnIfMissing(connection, "trace_parent", "TEXT");
     }
 
     /// <summary>Stores a new entry; false when a report with the same id was accepted before (nothing changes then).</summary>
@@ -51,11 +54,12 @@ public sealed class OutboxStore
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT OR IGNORE INTO outbox (report_id, tag, body, accepted_at) VALUES ($id, $tag, $body, $at)";
+        command.CommandText = "INSERT OR IGNORE INTO outbox (report_id, tag, body, accepted_at, trace_parent) VALUES ($id, $tag, $body, $at, $trace)";
         command.Parameters.AddWithValue("$id", entry.ReportId);
         command.Parameters.AddWithValue("$tag", entry.Tag);
         command.Parameters.AddWithValue("$body", entry.Body);
         command.Parameters.AddWithValue("$at", entry.AcceptedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$trace", (object?)entry.TraceParent ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -173,6 +177,17 @@ public sealed class OutboxStore
         command.ExecuteNonQuery();
     }
 
+    private static void AddColumnIfMissing(SqliteConnection connection, string column, string type)
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = $column";
+        columns.Parameters.AddWithValue("$column", column);
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            Execute(connection, $"ALTER TABLE outbox ADD COLUMN {column} {type};");
+        }
+    }
+
     private static OutboxEntry Read(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
@@ -184,5 +199,6 @@ public sealed class OutboxStore
         reader.IsDBNull(7) ? null : reader.GetString(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetInt32(9),
-        reader.IsDBNull(10) ? null : reader.GetInt64(10));
+        reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        reader.IsDBNull(11) ? null : reader.GetString(11));
 }

@@ -15,7 +15,10 @@ public sealed class ReportIntake(OutboxStore outbox, ReportPublisher publisher, 
     /// <summary>The outcome, and false in <c>Accepted</c> when the same report id was accepted before.</summary>
     public async Task<(SendOutcome Outcome, bool Accepted)> SubmitAsync(TaxReport report, CancellationToken cancellationToken)
     {
-        var entry = new OutboxEntry(report.Id, report.PeriodTag(options.Value.TagPrefix), TaxReportJson.Serialize(report), time.GetUtcNow());
+        var entry = new OutboxEntry(report.Id, report.PeriodTag(options.Value.TagPrefix), TaxReportJson.Serialize(report), time.GetUtcNow())
+        {
+            TraceParent = OutboxTelemetry.CurrentTraceParent(),
+        };
         if (!await outbox.TryAcceptAsync(entry, cancellationToken))
         {
             var existing = await outbox.FindAsync(report.Id, cancellationToken);

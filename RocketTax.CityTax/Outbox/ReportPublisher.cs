@@ -4,13 +4,17 @@ using RocketTax.RocketMQ.Client;
 
 namespace RocketTax.CityTax.Outbox;
 
-/// <summary>Sends one claimed outbox entry and records the outcome; a failure leaves it pending for the relay.</summary>
+/// <summary>
+/// Sends one claimed outbox entry and records the outcome; a failure leaves it pending for the relay. The send
+/// continues the trace of the request that accepted the entry.
+/// </summary>
 public sealed partial class ReportPublisher(Producer producer, OutboxStore outbox, IOptions<TaxReportingOptions> options, ILogger<ReportPublisher> logger)
 {
     /// <summary>The receipt, or null when the send failed (the entry is released and the error recorded).</summary>
     public async Task<SendReceipt?> TrySendAsync(OutboxEntry claimed, CancellationToken cancellationToken)
     {
         var message = new Message(options.Value.Topic, claimed.Body) { Tag = claimed.Tag, Keys = [claimed.ReportId] };
+        using var relay = OutboxTelemetry.StartRelay(claimed);
         SendReceipt receipt;
         try
         {
@@ -18,6 +22,7 @@ public sealed partial class ReportPublisher(Producer producer, OutboxStore outbo
         }
         catch (Exception ex) when (ex is RocketMQException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            relay?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             LogSendFailed(claimed.ReportId, claimed.Attempts, ex.Message);
             await outbox.MarkFailedAsync(claimed.ReportId, ex.Message, CancellationToken.None);
             return null;

@@ -134,6 +134,18 @@ public sealed class RawBrokerClient : IDisposable
             },
             Headers(), Deadline(), cancellationToken);
 
+    public async Task<ForwardMessageToDeadLetterQueueResponse> ForwardToDeadLetterQueueAsync(string group, Message message, CancellationToken cancellationToken) =>
+        await _client.ForwardMessageToDeadLetterQueueAsync(
+            new ForwardMessageToDeadLetterQueueRequest
+            {
+                Group = new Resource { Name = group },
+                Topic = message.Topic,
+                MessageId = message.SystemProperties.MessageId,
+                ReceiptHandle = message.SystemProperties.ReceiptHandle,
+                DeliveryAttempt = message.SystemProperties.DeliveryAttempt,
+            },
+            Headers(), Deadline(), cancellationToken);
+
     public void Dispose() => _channel.Dispose();
 
     private static DateTime Deadline() => DateTime.UtcNow + CallTimeout;

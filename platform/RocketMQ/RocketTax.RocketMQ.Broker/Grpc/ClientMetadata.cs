@@ -1,9 +1,14 @@
+using System.Diagnostics;
 using Grpc.Core;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 
 namespace RocketTax.RocketMQ.Broker.Grpc;
 
-/// <summary>The <c>x-mq-*</c> request headers every official client sends.</summary>
-public sealed record ClientMetadata(string? ClientId, string? Language, string? Version, string? Namespace, string Peer)
+/// <summary>
+/// The <c>x-mq-*</c> request headers every official client sends, and the caller's W3C trace context
+/// (<c>traceparent</c>), which the broker's spans continue when a message carries none.
+/// </summary>
+public sealed record ClientMetadata(string? ClientId, string? Language, string? Version, string? Namespace, string Peer, ActivityContext CallerContext = default)
 {
     public static ClientMetadata From(ServerCallContext context)
     {
@@ -13,7 +18,8 @@ public sealed record ClientMetadata(string? ClientId, string? Language, string? 
             NullIfBlank(headers.GetValue("x-mq-language")),
             NullIfBlank(headers.GetValue("x-mq-client-version")),
             NullIfBlank(headers.GetValue("x-mq-namespace")),
-            PeerAddress(context.Peer));
+            PeerAddress(context.Peer),
+            MessageTraceContext.Parse(headers.GetValue(MessageTraceContext.TraceParent), headers.GetValue(MessageTraceContext.TraceState)));
     }
 
     /// <summary>The client's <c>host:port</c> from gRPC's peer string (<c>ipv4:1.2.3.4:5</c>, <c>ipv6:[::1]:5</c>).</summary>

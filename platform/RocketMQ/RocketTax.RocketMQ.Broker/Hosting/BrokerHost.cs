@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Security;
@@ -20,6 +21,7 @@ public static class BrokerHost
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var identity = new BrokerIdentity(config);
+        var export = OtlpExport.AddWhenConfigured(builder, identity.BrokerName);
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddRocketMQConsole());
         X509Certificate2? certificate;
         try
@@ -56,9 +58,17 @@ public static class BrokerHost
             // Recover consumer progress before the first request; the container disposes it (flushing its journal) at stop.
             _ = app.Services.GetRequiredService<PopManager>();
 
+            // Its gauges (lag, DLQ size) exist from the start, not from the first send.
+            _ = app.Services.GetRequiredService<BrokerMetrics>();
+
             // Read the ACL file before the first request, so its warnings come at start.
             _ = app.Services.GetService<AccessValidator>();
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (export is not null)
+            {
+                app.Logger.LogInformation("{OtlpExport}", export);
+            }
+
             Console.WriteLine(BootLine(config, identity));
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
@@ -29,6 +30,7 @@ public static class BrokerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PopJournal>>()));
         services.AddSingleton<PopManager>();
+        services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<SubscriptionGroupManager>();
         services.AddSingleton<SubscriptionGroupAdminProcessor>();
         services.AddSingleton<TelemetrySessions>();

@@ -209,6 +209,21 @@ public sealed class PopManager : IAsyncDisposable
         }
     }
 
+    /// <summary>Every group's consumer offset on every queue it has consumed from (for lag metrics).</summary>
+    public IReadOnlyList<(ConsumerQueueKey Key, long ConsumeOffset)> ConsumeOffsets()
+    {
+        var offsets = new List<(ConsumerQueueKey, long)>(_states.Count);
+        foreach (var state in _states.Values)
+        {
+            lock (state.Gate)
+            {
+                offsets.Add((state.Key, state.ConsumeOffset));
+            }
+        }
+
+        return offsets;
+    }
+
     /// <summary>Groups that have consumed from the topic.</summary>
     public IReadOnlyCollection<string> GroupsOf(string topic) =>
         _states.Keys.Where(k => k.Topic == topic).Select(k => k.Group).Distinct().ToArray();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Remoting;
 
@@ -15,14 +17,23 @@ public static class NameServerHost
         builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddNameServer(config);
+        var export = OtlpExport.AddWhenConfigured(builder, DefaultServiceName(config));
 
         using var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (export is not null)
+        {
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NameServerHost)).LogInformation("{OtlpExport}", export);
+        }
+
         Console.WriteLine(BootLine);
         await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"The Name Server on port {config.ListenPort} shutdown OK");
         return 0;
     }
+
+    /// <summary>The <c>service.name</c> a name server reports under unless told otherwise: <c>namesrv-9876</c>.</summary>
+    public static string DefaultServiceName(NameServerConfig config) => $"namesrv-{config.ListenPort.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Registers the name server's parts.</summary>
     public static IServiceCollection AddNameServer(this IServiceCollection services, NameServerConfig config)

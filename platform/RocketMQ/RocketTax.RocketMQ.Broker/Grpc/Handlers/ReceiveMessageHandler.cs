@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Status = Apache.Rocketmq.V2.Status;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Managers.Filtering;
 
@@ -10,9 +11,10 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 
 /// <summary>
 /// ReceiveMessage: POP from this broker's queues of the topic, long polling until a message arrives or the
-/// wait (never past the call's deadline) ends. Streams one status, the messages, then the delivery time.
+/// wait (never past the call's deadline) ends. Streams one status, the messages, then the delivery time, in a
+/// <c>{topic} deliver</c> span linked to each message's trace.
 /// </summary>
-public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, ClientManager clients, BrokerConfig config, TimeProvider time)
+public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, ClientManager clients, BrokerConfig config, TimeProvider time, BrokerMetrics metrics)
 {
     private const int MaxBatchSize = 32;
 
@@ -55,6 +57,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             return;
         }
 
+        using var activity = BrokerDiagnostics.StartDeliver(topic!.Name, request.Group.Name, messages, metadata);
         try
         {
             await responses.WriteAsync(new ReceiveMessageResponse { Status = Statuses.Ok() }, cancellationToken).ConfigureAwait(false);
@@ -65,6 +68,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
 
             await responses.WriteAsync(
                 new ReceiveMessageResponse { DeliveryTimestamp = Timestamp.FromDateTimeOffset(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
+            metrics.RecordDelivered(topic.Name, request.Group.Name, messages.Count);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
         {
@@ -75,6 +79,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
                 pop.ChangeInvisibleDuration(request.Group.Name, message.Handle, TimeSpan.Zero, out _);
             }
 
+            BrokerDiagnostics.SetError(activity, ex.GetType().FullName!, "the consumer went away before the messages were written");
             throw;
         }
     }

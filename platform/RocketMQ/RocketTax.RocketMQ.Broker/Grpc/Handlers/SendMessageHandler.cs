@@ -1,5 +1,7 @@
+using System.Globalization;
 using Apache.Rocketmq.V2;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Managers.Transactions;
@@ -10,15 +12,31 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// <summary>
 /// SendMessage: validates every message of the request, then appends them all or none. A FIFO message goes to
 /// the queue its message group hashes to (unless the client chose one); a delayed message due later goes to the
-/// timer, a transactional one to the half-message queue.
+/// timer, a transactional one to the half-message queue. The append runs in a <c>{topic} store</c> span that
+/// continues the producer's trace.
 /// </summary>
 public sealed class SendMessageHandler(
     TopicManager topics, IMessageStore store, TimerMessageService timer, TransactionalMessageService transactions,
-    BrokerConfig config, TimeProvider time, ILogger<SendMessageHandler> logger)
+    BrokerConfig config, TimeProvider time, BrokerMetrics metrics, ILogger<SendMessageHandler> logger)
 {
     private int _roundRobin;
 
     public async Task<SendMessageResponse> HandleAsync(SendMessageRequest request, ClientMetadata metadata, CancellationToken cancellationToken)
+    {
+        var started = metrics.StartTimer();
+        var response = await SendAsync(request, metadata, cancellationToken).ConfigureAwait(false);
+        var refused = response.Status.Code == Code.Ok ? null : ((int)response.Status.Code).ToString(CultureInfo.InvariantCulture);
+        long bodyBytes = 0;
+        foreach (var message in request.Messages)
+        {
+            bodyBytes += message.Body.Length;
+        }
+
+        metrics.RecordSend(request.Messages.Count > 0 ? request.Messages[0].Topic?.Name : null, request.Messages.Count, bodyBytes, started, refused);
+        return response;
+    }
+
+    private async Task<SendMessageResponse> SendAsync(SendMessageRequest request, ClientMetadata metadata, CancellationToken cancellationToken)
     {
         if (RequestGuard.ClientId(metadata) is { } noClient)
         {
@@ -81,6 +99,8 @@ public sealed class SendMessageHandler(
         }
 
         var response = new SendMessageResponse { Status = Statuses.Ok() };
+        using var activity = BrokerDiagnostics.StartStore(topic.Name, records, metadata);
+        var storeStarted = metrics.StartTimer();
         try
         {
             if (topic.MessageType == TopicMessageType.Transaction)
@@ -113,14 +133,17 @@ public sealed class SendMessageHandler(
         catch (IOException ex)
         {
             logger.LogError(ex, "Appending {Count} messages to {Topic} failed", records.Length, topic.Name);
+            BrokerDiagnostics.SetError(activity, ((int)Code.InternalServerError).ToString(CultureInfo.InvariantCulture), ex.Message);
             return Refuse(request, Statuses.Of(Code.InternalServerError, $"the broker could not store the message: {ex.Message}"));
         }
         catch (ArgumentException ex)
         {
             // The store refuses what it cannot encode (e.g. an entry larger than a segment) before writing anything.
+            BrokerDiagnostics.SetError(activity, ((int)Code.BadRequest).ToString(CultureInfo.InvariantCulture), ex.Message);
             return Refuse(request, Statuses.Of(Code.BadRequest, ex.Message));
         }
 
+        metrics.RecordStore(topic.Name, storeStarted);
         return response;
     }
 
