@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using RocketTax.ServiceDefaults;
+using RocketTax.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 

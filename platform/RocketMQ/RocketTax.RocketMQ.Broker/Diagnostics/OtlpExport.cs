@@ -3,6 +3,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using RocketTax.Telemetry;
 
 namespace RocketTax.RocketMQ.Broker.Diagnostics;
 
@@ -35,6 +36,7 @@ public sealed record OtlpExport(string Endpoint, string Protocol, string Service
             .WithMetrics(metrics => metrics.AddMeter(BrokerDiagnostics.Name))
             .WithLogging(configureBuilder: null, configureOptions: logging => logging.IncludeFormattedMessage = true)
             .UseOtlpExporter();
+        builder.Services.AddHostedService<TelemetryShutdown>();
         return new OtlpExport(
             endpoint,
             builder.Configuration[ProtocolVariable] is { Length: > 0 } protocol ? protocol : "grpc",
