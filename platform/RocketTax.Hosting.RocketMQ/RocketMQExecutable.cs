@@ -1,4 +1,4 @@
-using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.Hosting.RocketMQ;
 

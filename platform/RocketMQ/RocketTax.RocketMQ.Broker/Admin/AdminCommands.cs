@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using RocketTax.RocketMQ.Broker.Cluster;
-using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Admin;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Admin;
 
@@ -62,7 +63,7 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
     public async Task UpdateTopicAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var topic = Require(options.Topic, "-t <topic>");
-        var header = MQAdminClient.TopicHeader(topic, options);
+        var header = MQAdminClient.TopicHeader(new TopicSettings(topic, options.ReadQueueNums, options.WriteQueueNums, options.Perm, options.Attributes));
         var targets = await TargetsAsync(options, "updateTopic", cancellationToken).ConfigureAwait(false);
         foreach (var addr in targets)
         {

@@ -3,8 +3,9 @@ using System.Text;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Body;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;

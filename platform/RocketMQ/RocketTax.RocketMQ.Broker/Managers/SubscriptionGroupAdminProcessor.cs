@@ -1,3 +1,4 @@
+using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Broker.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Managers;

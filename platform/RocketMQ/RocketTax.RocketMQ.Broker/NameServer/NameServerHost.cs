@@ -1,4 +1,5 @@
 using RocketTax.RocketMQ.Broker.Hosting;
+using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Broker.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.NameServer;

@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 
+using RocketTax.RocketMQ.Remoting;
+
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Net;
 
+using RocketTax.RocketMQ.Remoting;
+
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
 /// <summary>Where a <see cref="RemotingServer"/> listens.</summary>

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>RocketMQ's response codes (<c>ResponseCode.java</c> and <c>RemotingSysResponseCode.java</c>).</summary>
 public static class ResponseCode

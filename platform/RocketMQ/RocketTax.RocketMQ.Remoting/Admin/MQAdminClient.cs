@@ -1,9 +1,8 @@
 using System.Globalization;
-using RocketTax.RocketMQ.Broker.Cluster;
-using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
-namespace RocketTax.RocketMQ.Broker.Admin;
+namespace RocketTax.RocketMQ.Remoting.Admin;
 
 /// <summary>The remoting calls behind <c>mqadmin</c> (RocketMQ's <c>DefaultMQAdminExt</c>): name servers first, then brokers.</summary>
 public sealed class MQAdminClient(NameServerList nameServers, RemotingClient client, TimeSpan timeout)
@@ -80,20 +79,21 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
         }
     }
 
-    public static Dictionary<string, string> TopicHeader(string topic, AdminOptions options)
+    /// <summary>The <c>UPDATE_AND_CREATE_TOPIC</c> header fields for <paramref name="settings"/>, as <c>mqadmin updateTopic</c> sends them.</summary>
+    public static Dictionary<string, string> TopicHeader(TopicSettings settings)
     {
         var header = new Dictionary<string, string>
         {
-            ["topic"] = topic,
+            ["topic"] = settings.Topic,
             ["defaultTopic"] = "TBW102",
-            ["readQueueNums"] = options.ReadQueueNums.ToString(CultureInfo.InvariantCulture),
-            ["writeQueueNums"] = options.WriteQueueNums.ToString(CultureInfo.InvariantCulture),
-            ["perm"] = options.Perm.ToString(CultureInfo.InvariantCulture),
+            ["readQueueNums"] = settings.ReadQueueNums.ToString(CultureInfo.InvariantCulture),
+            ["writeQueueNums"] = settings.WriteQueueNums.ToString(CultureInfo.InvariantCulture),
+            ["perm"] = settings.Perm.ToString(CultureInfo.InvariantCulture),
             ["topicFilterType"] = "SINGLE_TAG",
             ["topicSysFlag"] = "0",
             ["order"] = "false",
         };
-        if (options.Attributes is { Length: > 0 } attributes)
+        if (settings.Attributes is { Length: > 0 } attributes)
         {
             header["attributes"] = attributes;
         }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
 /// Calls remoting servers (name servers, brokers) by <c>host:port</c>: one connection per address, opened on

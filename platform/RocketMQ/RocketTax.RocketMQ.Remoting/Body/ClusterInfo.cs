@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>The answer to <c>GET_BROKER_CLUSTER_INFO</c> (RocketMQ's <c>ClusterInfo</c>).</summary>
 public sealed record ClusterInfo

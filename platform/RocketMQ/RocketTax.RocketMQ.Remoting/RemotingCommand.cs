@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
 /// One frame of RocketMQ's remoting protocol: the JSON header (<c>code, flag, opaque, language, version,

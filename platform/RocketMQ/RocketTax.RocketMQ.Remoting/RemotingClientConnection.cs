@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
 /// One TCP connection of a <see cref="RemotingClient"/>: requests go out under a write lock, one reader

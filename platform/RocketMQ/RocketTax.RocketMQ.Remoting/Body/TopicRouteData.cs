@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>The answer to <c>GET_ROUTEINFO_BY_TOPIC</c> (RocketMQ's <c>TopicRouteData</c>).</summary>
 public sealed record TopicRouteData

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>
 /// A stored message as <c>VIEW_MESSAGE_BY_ID</c> and <c>QUERY_MESSAGE</c> answer it here: the fields of

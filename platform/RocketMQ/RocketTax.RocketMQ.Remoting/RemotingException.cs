@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>A remote call that did not get an answer: connection refused or lost, or timed out. The message names the address.</summary>
 public sealed class RemotingException(string address, string message, Exception? inner = null)

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
 /// The remoting frame: 4-byte big-endian length of everything after it, 4-byte header length whose top byte

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>RocketMQ's request codes (<c>RequestCode.java</c>), the ones this cluster serves or sends.</summary>
 public static class RequestCode

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>A topic as RocketMQ's <c>TopicConfig</c> serializes it (in register bodies and <c>GET_ALL_TOPIC_CONFIG</c>).</summary>
 public sealed record TopicConfigBody

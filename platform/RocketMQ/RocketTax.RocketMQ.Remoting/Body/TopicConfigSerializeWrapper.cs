@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>RocketMQ's <c>TopicConfigSerializeWrapper</c>: every topic of a broker, and the table's version.</summary>
 public sealed record TopicConfigSerializeWrapper

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>String pairs, as RocketMQ answers <c>GET_BROKER_RUNTIME_INFO</c> (<c>KVTable</c>).</summary>
 public sealed record KVTable

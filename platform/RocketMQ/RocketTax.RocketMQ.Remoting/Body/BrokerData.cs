@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>
 /// A broker group in routes and cluster info (RocketMQ's <c>BrokerData</c>): remoting addresses by broker id.

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 
-namespace RocketTax.RocketMQ.Broker.Cluster;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
 /// RocketMQ's offset message id (<c>offsetMsgId</c>): the store host's IPv4 address and port and the

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>The body of <c>REGISTER_BROKER</c> (uncompressed form), as RocketMQ's <c>RegisterBrokerBody</c>.</summary>
 public sealed record RegisterBrokerBody

@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Cluster;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>The name servers of <c>namesrvAddr</c> / <c>-n</c>, in the order given.</summary>
 public sealed record NameServerList(IReadOnlyList<string> Addresses)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RocketTax.RocketMQ.Broker.Remoting;
+namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>How RocketMQ's fastjson bodies and headers read: camelCase fields, nulls left out, unknown fields ignored.</summary>
 public static class RemotingJson

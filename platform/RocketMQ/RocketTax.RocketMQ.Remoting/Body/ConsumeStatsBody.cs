@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Broker.Remoting.Body;
+namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>
 /// The answer to <c>GET_CONSUME_STATS</c>. RocketMQ's <c>ConsumeStats</c> keys its <c>offsetTable</c> by a
