@@ -7,7 +7,9 @@ public static class ResponseCode
     public const int SystemError = 1;
     public const int SystemBusy = 2;
     public const int RequestCodeNotSupported = 3;
+    public const int MessageIllegal = 13;
     public const int TopicNotExist = 17;
     public const int QueryNotFound = 22;
+    public const int ConsumerNotOnline = 206;
     public const int InvalidParameter = 215;
 }

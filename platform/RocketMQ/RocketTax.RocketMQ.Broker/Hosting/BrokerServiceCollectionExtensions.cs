@@ -76,9 +76,14 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<RemotingClient>();
         services.AddSingleton<PutTpsMeter>();
         services.AddSingleton<BrokerAdminProcessor>();
+        services.AddSingleton<SendMessageProcessor>();
+        services.AddSingleton<ConsumerConnectionProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
-            [sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>()],
+            [
+                sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
+                sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
+            ],
             sp.GetRequiredService<ILogger<RemotingServer>>()));
         services.AddSingleton<NameServerRegistrar>();
         services.AddSingleton<ClusterRouteService>();
