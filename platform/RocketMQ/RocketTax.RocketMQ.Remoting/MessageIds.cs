@@ -27,6 +27,13 @@ public static class MessageIds
         return Convert.ToHexString(bytes);
     }
 
+    /// <summary>
+    /// True for an id a RocketMQ client or broker could have made: 32 hex digits (an offset id or a 4.x client id)
+    /// or 34 (a 5.x client id, version byte first).
+    /// </summary>
+    public static bool IsWellFormed(string? id) =>
+        id is { Length: 32 or 34 } && id.All(char.IsAsciiHexDigit);
+
     /// <summary>Reads an offset id back into the broker address and commit-log offset; false for any other id (e.g. a client's UNIQ_KEY).</summary>
     public static bool TryParseOffsetMessageId(string id, out string brokerAddr, out long commitLogOffset)
     {

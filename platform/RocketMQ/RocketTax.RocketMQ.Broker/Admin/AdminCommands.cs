@@ -113,48 +113,17 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
     {
         var topic = Require(options.Topic, "-t <topic>");
         var cluster = Require(options.Cluster, "-c <cluster>");
-        foreach (var (_, addr) in await admin.MastersAsync(cluster, cancellationToken).ConfigureAwait(false))
-        {
-            var response = await admin.AskBrokerAsync(addr, RequestCode.DeleteTopicInBroker, new Dictionary<string, string> { ["topic"] = topic }, cancellationToken).ConfigureAwait(false);
-            if (response.Code != ResponseCode.Success)
-            {
-                throw new AdminException($"broker {addr} refused to delete topic '{topic}': {response.Remark}");
-            }
-        }
-
+        await admin.DeleteTopicAsync(cluster, topic, cancellationToken).ConfigureAwait(false);
         output.WriteLine($"delete topic [{topic}] from cluster [{cluster}] success.");
-        await admin.DeleteTopicInNameServersAsync(topic, cancellationToken).ConfigureAwait(false);
         output.WriteLine($"delete topic [{topic}] from NameServer success.");
     }
 
     public async Task ConsumerProgressAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var group = Require(options.Group, "-g <consumer group>");
-        var header = new Dictionary<string, string> { ["consumerGroup"] = group };
-        if (options.Topic is { Length: > 0 } topic)
-        {
-            header["topic"] = topic;
-        }
-
-        var entries = new List<QueueOffsetEntry>();
-        double tps = 0;
-        var info = await admin.ClusterInfoAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var data in info.BrokerAddrTable.Values.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
-        {
-            if (data.BrokerAddrs.GetValueOrDefault(0) is not { } addr)
-            {
-                continue;
-            }
-
-            var response = await admin.AskBrokerAsync(addr, RequestCode.GetConsumeStats, header, cancellationToken).ConfigureAwait(false);
-            if (response.Code == ResponseCode.Success)
-            {
-                var stats = response.ReadBody<ConsumeStatsBody>();
-                entries.AddRange(stats.OffsetEntries);
-                tps += stats.ConsumeTps;
-            }
-        }
-
+        var stats = await admin.ConsumeStatsAsync(group, options.Topic, cancellationToken).ConfigureAwait(false);
+        var entries = stats.OffsetEntries;
+        var tps = stats.ConsumeTps;
         if (entries.Count == 0)
         {
             throw new AdminException($"consumer group '{group}' has no progress on any broker: it has not consumed yet, or the name is wrong");
@@ -178,46 +147,16 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
     public async Task QueryMsgByIdAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var id = Require(options.MessageId, "-i <message id>");
-        var info = await admin.ClusterInfoAsync(cancellationToken).ConfigureAwait(false);
-        var masters = info.BrokerAddrTable.Values.Select(b => b.BrokerAddrs.GetValueOrDefault(0)).OfType<string>().Order(StringComparer.Ordinal).ToList();
-
-        // An offset id names the broker and the commit-log offset: one direct read.
-        if (MessageIds.TryParseOffsetMessageId(id, out var brokerAddr, out var offset) && masters.Contains(brokerAddr))
+        var found = await admin.FindMessageByIdAsync(id, options.Topic, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
         {
-            var response = await admin.AskBrokerAsync(brokerAddr, RequestCode.ViewMessageById,
-                new Dictionary<string, string> { ["offset"] = offset.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
-            if (response.Code == ResponseCode.Success)
-            {
-                Print(response.ReadBody<MessageViewBody>());
-                return;
-            }
+            var masters = await admin.AllMastersAsync(cancellationToken).ConfigureAwait(false);
+            throw new AdminException($"no message with id '{id}' on any broker ({string.Join(", ", masters.Select(m => m.Addr))}); it may have been deleted with its commit-log segment");
         }
 
-        var header = new Dictionary<string, string> { ["key"] = id, ["maxNum"] = "32", ["_UNIQUE_KEY_QUERY"] = "true" };
-        if (options.Topic is { Length: > 0 } topic)
+        foreach (var message in found)
         {
-            header["topic"] = topic;
-        }
-
-        var found = 0;
-        foreach (var addr in masters)
-        {
-            var response = await admin.AskBrokerAsync(addr, RequestCode.QueryMessage, header, cancellationToken).ConfigureAwait(false);
-            if (response.Code != ResponseCode.Success)
-            {
-                continue;
-            }
-
-            foreach (var message in response.ReadBody<List<MessageViewBody>>().Where(m => m.MsgId == id || m.OffsetMsgId == id))
-            {
-                Print(message);
-                found++;
-            }
-        }
-
-        if (found == 0)
-        {
-            throw new AdminException($"no message with id '{id}' on any broker ({string.Join(", ", masters)}); it may have been deleted with its commit-log segment");
+            Print(message);
         }
     }
 
