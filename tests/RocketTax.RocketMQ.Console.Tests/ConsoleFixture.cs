@@ -24,6 +24,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public const string DashboardUrl = "http://dashboard.test:18888";
     public const string ClusterName = "DefaultCluster";
 
+    // Two shared cores run the cluster, the console and the tests: give calls more room than the clients' 3 s default.
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(15);
+
     private readonly RemotingClient _remoting = new();
     private WebApplicationFactory<ConsoleOptions>? _console;
 
@@ -103,7 +106,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A started producer for <paramref name="topic"/>; the caller disposes it.</summary>
     public async Task<Producer> ProducerAsync(string topic, CancellationToken cancellationToken)
     {
-        var producer = new Producer(new ProducerOptions { Endpoints = Endpoints, Topics = [topic] });
+        var producer = new Producer(new ProducerOptions { Endpoints = Endpoints, Topics = [topic], RequestTimeout = ClientTimeout });
         await producer.StartAsync(cancellationToken);
         return producer;
     }
@@ -114,6 +117,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var consumer = new SimpleConsumer(new SimpleConsumerOptions
         {
             Endpoints = Endpoints,
+            RequestTimeout = ClientTimeout,
             ConsumerGroup = group,
             Subscriptions = new Dictionary<string, FilterExpression> { [topic] = FilterExpression.SubAll },
             AwaitDuration = TimeSpan.FromSeconds(2),

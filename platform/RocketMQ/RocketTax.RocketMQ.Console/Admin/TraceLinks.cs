@@ -5,10 +5,13 @@ public static class TraceLinks
 {
     public const string TraceContextProperty = "TRACE_CONTEXT";
 
+    /// <summary>Where clients that write no system trace context leave it.</summary>
+    public const string TraceParentProperty = "traceparent";
+
     /// <summary>The 32-hex trace id of <c>00-&lt;trace id&gt;-&lt;span id&gt;-&lt;flags&gt;</c>; null when the property is missing or not that shape.</summary>
     public static string? TraceId(IReadOnlyDictionary<string, string> properties)
     {
-        var parts = properties.GetValueOrDefault(TraceContextProperty)?.Split('-');
+        var parts = (properties.GetValueOrDefault(TraceContextProperty) ?? properties.GetValueOrDefault(TraceParentProperty))?.Split('-');
         return parts is { Length: 4 } && parts[1].Length == 32 && parts[1].All(char.IsAsciiHexDigit) ? parts[1] : null;
     }
 
