@@ -47,11 +47,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         var console = new WebApplicationFactory<ConsoleOptions>().WithWebHostBuilder(web =>
         {
+            web.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
             web.UseSetting("ConnectionStrings:rocketmq", Cluster.NamesrvAddr);
             web.UseSetting("Console:BrowserToken", Token);
             web.UseSetting("Console:DashboardUrl", DashboardUrl);
         });
-        console.UseKestrel(FreePort.Next());
+        // Kestrel, not the in-memory test server: Chromium needs a real port (the URL above; WithWebHostBuilder drops UseKestrel's port).
+        console.UseKestrel();
         console.StartServer();
         _console = console;
         var address = console.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -31,15 +31,15 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
                 foreach (var (id, addr) in data.BrokerAddrs.OrderBy(a => a.Key))
                 {
                     var table = await TryRuntimeInfoAsync(addr, cancellationToken).ConfigureAwait(false);
-                    string Get(string key) => table?.GetValueOrDefault(key) ?? string.Empty;
+                    string Get(string key) => table?.Table.GetValueOrDefault(key) ?? string.Empty;
                     var hour = long.TryParse(Get("earliestMessageTimeStamp"), out var earliest) && earliest > 0
                         ? (time.GetUtcNow().ToUnixTimeMilliseconds() - earliest) / 3_600_000.0
                         : 0;
                     var space = double.TryParse(Get("commitLogDiskRatio"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) ? ratio : 0;
                     output.WriteLine(Row(
                         cluster, name, id.ToString(CultureInfo.InvariantCulture), addr, Get("brokerVersionDesc"),
-                        Invariant($"{FirstNumber(Get("putTps")),9:0.00}({Get("sendThreadPoolQueueSize")},{Get("sendThreadPoolQueueHeadWaitTimeMills")}ms)"),
-                        Invariant($"{FirstNumber(Get("getTransferedTps")),9:0.00}({Get("pullThreadPoolQueueSize")},{Get("pullThreadPoolQueueHeadWaitTimeMills")}ms)"),
+                        Invariant($"{table?.FirstNumber("putTps") ?? 0,9:0.00}({Get("sendThreadPoolQueueSize")},{Get("sendThreadPoolQueueHeadWaitTimeMills")}ms)"),
+                        Invariant($"{table?.FirstNumber("getTransferedTps") ?? 0,9:0.00}({Get("pullThreadPoolQueueSize")},{Get("pullThreadPoolQueueHeadWaitTimeMills")}ms)"),
                         Get("pageCacheLockTimeMills"), Invariant($"{hour:0.00}"), Invariant($"{space:0.0000}")));
                 }
             }
@@ -215,11 +215,11 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
         throw new AdminException($"{command} needs -c <cluster> (every master) or -b <broker addr> (one broker)");
     }
 
-    private async Task<Dictionary<string, string>?> TryRuntimeInfoAsync(string addr, CancellationToken cancellationToken)
+    private async Task<KVTable?> TryRuntimeInfoAsync(string addr, CancellationToken cancellationToken)
     {
         try
         {
-            return (await admin.RuntimeInfoAsync(addr, cancellationToken).ConfigureAwait(false)).Table;
+            return await admin.RuntimeInfoAsync(addr, cancellationToken).ConfigureAwait(false);
         }
         catch (AdminException)
         {
@@ -230,9 +230,6 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
 
     private static string Row(string cluster, string broker, string bid, string addr, string version, string inTps, string outTps, string pcWait, string hour, string space) =>
         Invariant($"{cluster,-16}  {broker,-22}  {bid,-4}  {addr,-22} {version,-16} {inTps,19} {outTps,19} {pcWait,10} {hour,5} {space,6}");
-
-    private static double FirstNumber(string value) =>
-        double.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
     private static string Lower(bool value) => value ? "true" : "false";
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Remoting.Admin;
@@ -59,10 +58,10 @@ public sealed class ClusterOverviewReader(NameServerList nameServers, RemotingCl
     private async Task<BrokerState> BrokerAsync(string cluster, string name, long id, string address, CancellationToken cancellationToken)
     {
         var state = new BrokerState { Cluster = cluster, BrokerName = name, BrokerId = id, Address = address };
-        Dictionary<string, string> table;
+        Remoting.Body.KVTable table;
         try
         {
-            table = (await admin.RuntimeInfoAsync(address, cancellationToken).ConfigureAwait(false)).Table;
+            table = await admin.RuntimeInfoAsync(address, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AdminException or RemotingProtocolException)
         {
@@ -71,16 +70,12 @@ public sealed class ClusterOverviewReader(NameServerList nameServers, RemotingCl
 
         return state with
         {
-            Version = table.GetValueOrDefault("brokerVersionDesc"),
-            PutTps = FirstNumber(table.GetValueOrDefault("putTps")),
-            MessagesPutToday = (long)FirstNumber(table.GetValueOrDefault("msgPutTotalTodayNow")),
-            DiskRatio = FirstNumber(table.GetValueOrDefault("commitLogDiskRatio")),
-            DiskCapacity = table.GetValueOrDefault("commitLogDirCapacity"),
-            Runtime = table.GetValueOrDefault("runtime"),
+            Version = table.Table.GetValueOrDefault("brokerVersionDesc"),
+            PutTps = table.FirstNumber("putTps"),
+            MessagesPutToday = (long)table.FirstNumber("msgPutTotalTodayNow"),
+            DiskRatio = table.FirstNumber("commitLogDiskRatio"),
+            DiskCapacity = table.Table.GetValueOrDefault("commitLogDirCapacity"),
+            Runtime = table.Table.GetValueOrDefault("runtime"),
         };
     }
-
-    // RocketMQ reports rates as "tps10s tps60s tps600s"; the first is the one to show.
-    private static double FirstNumber(string? value) =>
-        double.TryParse(value?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : 0;
 }
