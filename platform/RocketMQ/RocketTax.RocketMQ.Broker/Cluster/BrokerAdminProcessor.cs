@@ -3,10 +3,10 @@ using System.Text;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
-using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Remoting.Body;
 using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 

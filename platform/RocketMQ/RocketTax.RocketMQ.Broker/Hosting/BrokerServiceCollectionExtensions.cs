@@ -5,10 +5,10 @@ using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Managers.Transactions;
-using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Hosting;
 

@@ -1,6 +1,6 @@
 using RocketTax.RocketMQ.Broker.Hosting;
-using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.NameServer;
 

@@ -1,7 +1,5 @@
 using System.Net;
 
-using RocketTax.RocketMQ.Remoting;
-
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
 /// <summary>Where a <see cref="RemotingServer"/> listens.</summary>

@@ -1,5 +1,3 @@
-using RocketTax.RocketMQ.Remoting;
-
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
 /// <summary>Runs a <see cref="RemotingServer"/> for the lifetime of the host: bound at start, closed at stop.</summary>
