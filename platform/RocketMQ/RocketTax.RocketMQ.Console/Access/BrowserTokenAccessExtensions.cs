@@ -29,7 +29,8 @@ public static class BrowserTokenAccessExtensions
             {
                 options.Cookie.Name = CookieName;
                 options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
+                // Lax, so the cookie set at /login survives the redirect when the link was followed from another site (the dashboard).
+                options.Cookie.SameSite = SameSiteMode.Lax;
                 options.LoginPath = LoginPath;
                 options.Events.OnRedirectToLogin = context =>
                 {
