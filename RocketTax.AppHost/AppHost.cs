@@ -3,10 +3,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Everything the graph stores lives under the repository's .rockettax/ (tests point RocketTax:DataPath at a temp dir).
 var data = builder.Configuration["RocketTax:DataPath"] ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".rockettax"));
 
-// The seed's 2m-noslave cluster: namesrv1, namesrv2, broker-a, broker-b (--rocketmq-mode embedded|container|external).
+// The seed's 2m-noslave cluster: namesrv1, namesrv2, broker-a, broker-b (--rocketmq-mode embedded|container|external),
+// and its operator console (rocketmq-console), linked from the cluster resource.
 var rocketmq = builder.AddRocketMQ("rocketmq")
     .WithDataBindMount(Path.Combine(data, "data"))
-    .WithTopic("tax-data-topic", queues: 4);
+    .WithTopic("tax-data-topic", queues: 4)
+    .WithConsole();
 
 builder.AddProject<Projects.RocketTax_CityTax>("citytax")
     .WithEnvironment("TaxReporting__OutboxPath", Path.Combine(data, "citytax", "outbox.db"))

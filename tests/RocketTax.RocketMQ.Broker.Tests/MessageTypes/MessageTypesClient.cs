@@ -6,8 +6,8 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RocketTax.RocketMQ.Broker.Managers;
-using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Tests.Messaging;
+using RocketTax.RocketMQ.Remoting;
 using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.MessageTypes;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Remoting;

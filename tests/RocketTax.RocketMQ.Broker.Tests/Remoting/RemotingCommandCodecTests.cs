@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Remoting;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RocketTax.RocketMQ.Broker.Cluster;
-using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Admin;
 
 namespace RocketTax.RocketMQ.Broker.Admin;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using RocketTax.RocketMQ.Broker.Cluster;
-using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Admin;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Admin;
 
@@ -30,15 +31,15 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
                 foreach (var (id, addr) in data.BrokerAddrs.OrderBy(a => a.Key))
                 {
                     var table = await TryRuntimeInfoAsync(addr, cancellationToken).ConfigureAwait(false);
-                    string Get(string key) => table?.GetValueOrDefault(key) ?? string.Empty;
+                    string Get(string key) => table?.Table.GetValueOrDefault(key) ?? string.Empty;
                     var hour = long.TryParse(Get("earliestMessageTimeStamp"), out var earliest) && earliest > 0
                         ? (time.GetUtcNow().ToUnixTimeMilliseconds() - earliest) / 3_600_000.0
                         : 0;
                     var space = double.TryParse(Get("commitLogDiskRatio"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) ? ratio : 0;
                     output.WriteLine(Row(
                         cluster, name, id.ToString(CultureInfo.InvariantCulture), addr, Get("brokerVersionDesc"),
-                        Invariant($"{FirstNumber(Get("putTps")),9:0.00}({Get("sendThreadPoolQueueSize")},{Get("sendThreadPoolQueueHeadWaitTimeMills")}ms)"),
-                        Invariant($"{FirstNumber(Get("getTransferedTps")),9:0.00}({Get("pullThreadPoolQueueSize")},{Get("pullThreadPoolQueueHeadWaitTimeMills")}ms)"),
+                        Invariant($"{table?.FirstNumber("putTps") ?? 0,9:0.00}({Get("sendThreadPoolQueueSize")},{Get("sendThreadPoolQueueHeadWaitTimeMills")}ms)"),
+                        Invariant($"{table?.FirstNumber("getTransferedTps") ?? 0,9:0.00}({Get("pullThreadPoolQueueSize")},{Get("pullThreadPoolQueueHeadWaitTimeMills")}ms)"),
                         Get("pageCacheLockTimeMills"), Invariant($"{hour:0.00}"), Invariant($"{space:0.0000}")));
                 }
             }
@@ -62,7 +63,7 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
     public async Task UpdateTopicAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var topic = Require(options.Topic, "-t <topic>");
-        var header = MQAdminClient.TopicHeader(topic, options);
+        var header = MQAdminClient.TopicHeader(new TopicSettings(topic, options.ReadQueueNums, options.WriteQueueNums, options.Perm, options.Attributes));
         var targets = await TargetsAsync(options, "updateTopic", cancellationToken).ConfigureAwait(false);
         foreach (var addr in targets)
         {
@@ -112,48 +113,17 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
     {
         var topic = Require(options.Topic, "-t <topic>");
         var cluster = Require(options.Cluster, "-c <cluster>");
-        foreach (var (_, addr) in await admin.MastersAsync(cluster, cancellationToken).ConfigureAwait(false))
-        {
-            var response = await admin.AskBrokerAsync(addr, RequestCode.DeleteTopicInBroker, new Dictionary<string, string> { ["topic"] = topic }, cancellationToken).ConfigureAwait(false);
-            if (response.Code != ResponseCode.Success)
-            {
-                throw new AdminException($"broker {addr} refused to delete topic '{topic}': {response.Remark}");
-            }
-        }
-
+        await admin.DeleteTopicAsync(cluster, topic, cancellationToken).ConfigureAwait(false);
         output.WriteLine($"delete topic [{topic}] from cluster [{cluster}] success.");
-        await admin.DeleteTopicInNameServersAsync(topic, cancellationToken).ConfigureAwait(false);
         output.WriteLine($"delete topic [{topic}] from NameServer success.");
     }
 
     public async Task ConsumerProgressAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var group = Require(options.Group, "-g <consumer group>");
-        var header = new Dictionary<string, string> { ["consumerGroup"] = group };
-        if (options.Topic is { Length: > 0 } topic)
-        {
-            header["topic"] = topic;
-        }
-
-        var entries = new List<QueueOffsetEntry>();
-        double tps = 0;
-        var info = await admin.ClusterInfoAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var data in info.BrokerAddrTable.Values.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
-        {
-            if (data.BrokerAddrs.GetValueOrDefault(0) is not { } addr)
-            {
-                continue;
-            }
-
-            var response = await admin.AskBrokerAsync(addr, RequestCode.GetConsumeStats, header, cancellationToken).ConfigureAwait(false);
-            if (response.Code == ResponseCode.Success)
-            {
-                var stats = response.ReadBody<ConsumeStatsBody>();
-                entries.AddRange(stats.OffsetEntries);
-                tps += stats.ConsumeTps;
-            }
-        }
-
+        var stats = await admin.ConsumeStatsAsync(group, options.Topic, cancellationToken).ConfigureAwait(false);
+        var entries = stats.OffsetEntries;
+        var tps = stats.ConsumeTps;
         if (entries.Count == 0)
         {
             throw new AdminException($"consumer group '{group}' has no progress on any broker: it has not consumed yet, or the name is wrong");
@@ -177,46 +147,16 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
     public async Task QueryMsgByIdAsync(AdminOptions options, CancellationToken cancellationToken)
     {
         var id = Require(options.MessageId, "-i <message id>");
-        var info = await admin.ClusterInfoAsync(cancellationToken).ConfigureAwait(false);
-        var masters = info.BrokerAddrTable.Values.Select(b => b.BrokerAddrs.GetValueOrDefault(0)).OfType<string>().Order(StringComparer.Ordinal).ToList();
-
-        // An offset id names the broker and the commit-log offset: one direct read.
-        if (MessageIds.TryParseOffsetMessageId(id, out var brokerAddr, out var offset) && masters.Contains(brokerAddr))
+        var found = await admin.FindMessageByIdAsync(id, options.Topic, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
         {
-            var response = await admin.AskBrokerAsync(brokerAddr, RequestCode.ViewMessageById,
-                new Dictionary<string, string> { ["offset"] = offset.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
-            if (response.Code == ResponseCode.Success)
-            {
-                Print(response.ReadBody<MessageViewBody>());
-                return;
-            }
+            var masters = await admin.AllMastersAsync(cancellationToken).ConfigureAwait(false);
+            throw new AdminException($"no message with id '{id}' on any broker ({string.Join(", ", masters.Select(m => m.Addr))}); it may have been deleted with its commit-log segment");
         }
 
-        var header = new Dictionary<string, string> { ["key"] = id, ["maxNum"] = "32", ["_UNIQUE_KEY_QUERY"] = "true" };
-        if (options.Topic is { Length: > 0 } topic)
+        foreach (var message in found)
         {
-            header["topic"] = topic;
-        }
-
-        var found = 0;
-        foreach (var addr in masters)
-        {
-            var response = await admin.AskBrokerAsync(addr, RequestCode.QueryMessage, header, cancellationToken).ConfigureAwait(false);
-            if (response.Code != ResponseCode.Success)
-            {
-                continue;
-            }
-
-            foreach (var message in response.ReadBody<List<MessageViewBody>>().Where(m => m.MsgId == id || m.OffsetMsgId == id))
-            {
-                Print(message);
-                found++;
-            }
-        }
-
-        if (found == 0)
-        {
-            throw new AdminException($"no message with id '{id}' on any broker ({string.Join(", ", masters)}); it may have been deleted with its commit-log segment");
+            Print(message);
         }
     }
 
@@ -275,11 +215,11 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
         throw new AdminException($"{command} needs -c <cluster> (every master) or -b <broker addr> (one broker)");
     }
 
-    private async Task<Dictionary<string, string>?> TryRuntimeInfoAsync(string addr, CancellationToken cancellationToken)
+    private async Task<KVTable?> TryRuntimeInfoAsync(string addr, CancellationToken cancellationToken)
     {
         try
         {
-            return (await admin.RuntimeInfoAsync(addr, cancellationToken).ConfigureAwait(false)).Table;
+            return await admin.RuntimeInfoAsync(addr, cancellationToken).ConfigureAwait(false);
         }
         catch (AdminException)
         {
@@ -290,9 +230,6 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
 
     private static string Row(string cluster, string broker, string bid, string addr, string version, string inTps, string outTps, string pcWait, string hour, string space) =>
         Invariant($"{cluster,-16}  {broker,-22}  {bid,-4}  {addr,-22} {version,-16} {inTps,19} {outTps,19} {pcWait,10} {hour,5} {space,6}");
-
-    private static double FirstNumber(string value) =>
-        double.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
     private static string Lower(bool value) => value ? "true" : "false";
 

@@ -4,8 +4,9 @@ using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
 using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 
@@ -35,6 +36,7 @@ public sealed partial class BrokerAdminProcessor(
     [
         RequestCode.UpdateAndCreateTopic, RequestCode.DeleteTopicInBroker, RequestCode.GetAllTopicConfig,
         RequestCode.GetBrokerRuntimeInfo, RequestCode.GetConsumeStats, RequestCode.ViewMessageById, RequestCode.QueryMessage,
+        RequestCode.GetTopicStatsInfo,
     ];
 
     public ValueTask<RemotingCommand> ProcessAsync(RemotingCommand request, string peer, CancellationToken cancellationToken) =>
@@ -47,6 +49,7 @@ public sealed partial class BrokerAdminProcessor(
             RequestCode.GetConsumeStats => ConsumeStats(request),
             RequestCode.ViewMessageById => ViewMessage(request),
             RequestCode.QueryMessage => QueryMessage(request),
+            RequestCode.GetTopicStatsInfo => TopicStats(request),
             _ => RemotingCommand.Response(request, ResponseCode.RequestCodeNotSupported, $"request code {request.Code} is not served by the broker"),
         });
 
@@ -168,6 +171,23 @@ public sealed partial class BrokerAdminProcessor(
         {
             return RemotingCommand.Response(request, ResponseCode.SystemError,
                 $"consumer group {group} has not consumed anything on {identity.BrokerName}");
+        }
+
+        return RemotingCommand.JsonResponse(request, body);
+    }
+
+    private RemotingCommand TopicStats(RemotingCommand request)
+    {
+        var name = Required(request, "topic");
+        if (!topics.TryGet(name, out var topic))
+        {
+            return RemotingCommand.Response(request, ResponseCode.TopicNotExist, $"topic {name} does not exist on {identity.BrokerName}");
+        }
+
+        var body = new TopicStatsBody();
+        for (var queueId = 0; queueId < topic.QueueCount; queueId++)
+        {
+            body.OffsetEntries.Add(new TopicQueueOffsets(name, identity.BrokerName, queueId, store.GetMinOffset(name, queueId), store.GetMaxOffset(name, queueId), 0));
         }
 
         return RemotingCommand.JsonResponse(request, body);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using RocketTax.RocketMQ.Broker.Configuration;
-using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
-using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 

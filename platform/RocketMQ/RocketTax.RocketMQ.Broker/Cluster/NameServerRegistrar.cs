@@ -4,8 +4,8 @@ using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.NameServer;
-using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 

@@ -1,5 +1,5 @@
 using RocketTax.RocketMQ.Broker.Managers;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Apache.Rocketmq.V2;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Grpc;
 

@@ -9,6 +9,7 @@ using RocketTax.RocketMQ.Broker.Managers.Transactions;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Hosting;
 
@@ -77,9 +78,14 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<RemotingClient>();
         services.AddSingleton<PutTpsMeter>();
         services.AddSingleton<BrokerAdminProcessor>();
+        services.AddSingleton<SendMessageProcessor>();
+        services.AddSingleton<ConsumerConnectionProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
-            [sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>()],
+            [
+                sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
+                sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
+            ],
             sp.GetRequiredService<ILogger<RemotingServer>>()));
         services.AddSingleton<NameServerRegistrar>();
         services.AddSingleton<ClusterRouteService>();

@@ -1,4 +1,5 @@
 using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 

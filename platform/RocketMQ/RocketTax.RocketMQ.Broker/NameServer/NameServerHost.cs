@@ -2,6 +2,7 @@ using System.Globalization;
 using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.NameServer;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using RocketTax.RocketMQ.Broker.Remoting;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.NameServer;
 

@@ -1,3 +1,5 @@
+using RocketTax.RocketMQ.Remoting;
+
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
 /// <summary>Serves some request codes of a <see cref="RemotingServer"/> (RocketMQ's <c>NettyRequestProcessor</c>).</summary>

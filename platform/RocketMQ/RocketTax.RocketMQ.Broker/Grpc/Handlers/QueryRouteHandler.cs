@@ -1,7 +1,7 @@
 using Apache.Rocketmq.V2;
 using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Managers;
-using RocketTax.RocketMQ.Broker.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 

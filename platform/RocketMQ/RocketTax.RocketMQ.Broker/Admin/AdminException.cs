@@ -1,4 +1,0 @@
-namespace RocketTax.RocketMQ.Broker.Admin;
-
-/// <summary>A failed <c>mqadmin</c> command; the message is the one line the user sees, saying what went wrong and what to do.</summary>
-public sealed class AdminException(string message) : Exception(message);

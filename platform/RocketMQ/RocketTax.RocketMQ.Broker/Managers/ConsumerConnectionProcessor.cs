@@ -1,0 +1,39 @@
+using Apache.Rocketmq.V2;
+using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
+
+namespace RocketTax.RocketMQ.Broker.Managers;
+
+/// <summary>
+/// <c>GET_CONSUMER_CONNECTION_LIST</c>: the clients of a consumer group this broker heard from recently,
+/// as <c>mqadmin consumerConnection</c> and the console show them; <c>CONSUMER_NOT_ONLINE</c> when there are none.
+/// </summary>
+public sealed class ConsumerConnectionProcessor(ClientManager clients) : IRemotingRequestProcessor
+{
+    public IReadOnlyCollection<int> RequestCodes { get; } = [RequestCode.GetConsumerConnectionList];
+
+    public ValueTask<RemotingCommand> ProcessAsync(RemotingCommand request, string peer, CancellationToken cancellationToken)
+    {
+        var group = request.Field("consumerGroup");
+        if (string.IsNullOrEmpty(group))
+        {
+            throw new RemotingProtocolException($"request code {request.Code} needs the header field 'consumerGroup'");
+        }
+
+        var online = clients.Online().Where(c => c.Group == group).OrderBy(c => c.ClientId, StringComparer.Ordinal).ToList();
+        if (online.Count == 0)
+        {
+            return ValueTask.FromResult(RemotingCommand.Response(request, ResponseCode.ConsumerNotOnline,
+                $"no client of consumer group {group} is online on this broker"));
+        }
+
+        var body = new ConsumerConnectionBody
+        {
+            ConnectionSet = [.. online.Select(c => new ConnectionBody { ClientId = c.ClientId, Language = c.Language ?? string.Empty })],
+            ConsumeType = online.Any(c => c.Type == ClientType.PushConsumer) ? "CONSUME_PASSIVELY" : "CONSUME_ACTIVELY",
+            MessageModel = "CLUSTERING",
+        };
+        return ValueTask.FromResult(RemotingCommand.JsonResponse(request, body));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+
+namespace RocketTax.RocketMQ.Remoting;
+
+/// <summary>
+/// RocketMQ's offset message id (<c>offsetMsgId</c>): the store host's IPv4 address and port and the
+/// commit-log offset, as 32 hex digits. It says where a message is, so a lookup needs no index.
+/// </summary>
+public static class MessageIds
+{
+    /// <summary>The offset id of a message stored at <paramref name="commitLogOffset"/> by <paramref name="storeHost"/> (<c>ip:port</c>); null when the host is not IPv4.</summary>
+    public static string? OffsetMessageId(string storeHost, long commitLogOffset)
+    {
+        var colon = storeHost.LastIndexOf(':');
+        if (colon <= 0 || !IPAddress.TryParse(storeHost[..colon], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || !int.TryParse(storeHost[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        ip.TryWriteBytes(bytes, out _);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[4..], port);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[8..], commitLogOffset);
+        return Convert.ToHexString(bytes);
+    }
+
+    /// <summary>
+    /// True for an id a RocketMQ client or broker could have made: 32 hex digits (an offset id or a 4.x client id)
+    /// or 34 (a 5.x client id, version byte first).
+    /// </summary>
+    public static bool IsWellFormed(string? id) =>
+        id is { Length: 32 or 34 } && id.All(char.IsAsciiHexDigit);
+
+    /// <summary>Reads an offset id back into the broker address and commit-log offset; false for any other id (e.g. a client's UNIQ_KEY).</summary>
+    public static bool TryParseOffsetMessageId(string id, out string brokerAddr, out long commitLogOffset)
+    {
+        brokerAddr = string.Empty;
+        commitLogOffset = 0;
+        if (id.Length != 32)
+        {
+            return false;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(id);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var port = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+        if (port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        brokerAddr = $"{new IPAddress(bytes.AsSpan(0, 4))}:{port.ToString(CultureInfo.InvariantCulture)}";
+        commitLogOffset = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(8));
+        return commitLogOffset >= 0;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace RocketTax.RocketMQ.Remoting;
+
+/// <summary>
+/// One TCP connection of a <see cref="RemotingClient"/>: requests go out under a write lock, one reader
+/// matches answers to waiting callers by opaque. When the socket breaks every waiting caller fails at once.
+/// </summary>
+internal sealed class RemotingClientConnection : IAsyncDisposable
+{
+    private readonly string _address;
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeWriter _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _readLoop;
+
+    private RemotingClientConnection(string address, Socket socket)
+    {
+        _address = address;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _readLoop = ReadLoopAsync();
+    }
+
+    /// <summary>False once the socket broke; the client then opens a new connection.</summary>
+    public bool IsOpen => !_closing.IsCancellationRequested;
+
+    public static async Task<RemotingClientConnection> ConnectAsync(string address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address[(colon + 1)..], out var port))
+        {
+            throw new RemotingException(address, "not a host:port address");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(address[..colon], port, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new RemotingException(address, $"connect timed out after {timeout.TotalMilliseconds:0} ms");
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new RemotingException(address, $"cannot connect ({ex.SocketErrorCode}); is the process running and the port right?", ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new RemotingClientConnection(address, socket);
+    }
+
+    public async Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[request.Opaque] = answer;
+        try
+        {
+            await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await answer.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new RemotingException(_address, $"no answer to request code {request.Code} within {timeout.TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            _pending.TryRemove(request.Opaque, out _);
+        }
+    }
+
+    public async Task SendAsync(RemotingCommand request, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RemotingCommandCodec.Write(request, _writer);
+            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            await Close().ConfigureAwait(false);
+            throw new RemotingException(_address, "the connection broke while sending", ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Close().ConfigureAwait(false);
+        await _readLoop.ConfigureAwait(false);
+        _writeLock.Dispose();
+        _closing.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        await Task.Yield();
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var reason = "the server closed the connection";
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (RemotingCommandCodec.TryRead(ref buffer, out var command))
+                {
+                    if (command.IsResponse && _pending.TryRemove(command.Opaque, out var waiter))
+                    {
+                        waiter.TrySetResult(command);
+                    }
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RemotingProtocolException ex)
+        {
+            reason = $"the server sent a bad frame: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = "the connection was closed";
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            await Close().ConfigureAwait(false);
+            foreach (var opaque in _pending.Keys)
+            {
+                if (_pending.TryRemove(opaque, out var waiter))
+                {
+                    waiter.TrySetException(new RemotingException(_address, reason));
+                }
+            }
+        }
+    }
+
+    private async Task Close()
+    {
+        if (!_closing.IsCancellationRequested)
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
+            _socket.Dispose();
+        }
+    }
+}

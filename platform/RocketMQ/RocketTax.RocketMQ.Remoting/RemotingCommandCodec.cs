@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace RocketTax.RocketMQ.Remoting;
+
+/// <summary>
+/// The remoting frame: 4-byte big-endian length of everything after it, 4-byte header length whose top byte
+/// is the serialize type (0 = JSON), the header, then the body.
+/// </summary>
+public static class RemotingCommandCodec
+{
+    /// <summary>RocketMQ's own ceiling (<c>com.rocketmq.remoting.frameMaxLength</c>, 16 MiB).</summary>
+    public const int MaxFrameLength = 16 * 1024 * 1024;
+
+    private const byte SerializeTypeJson = 0;
+
+    /// <summary>
+    /// Takes one whole frame off the front of <paramref name="buffer"/>; false when more bytes are needed.
+    /// Throws <see cref="RemotingProtocolException"/> for a frame no peer may send: the connection must close.
+    /// </summary>
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, out RemotingCommand command)
+    {
+        command = null!;
+        if (buffer.Length < 4)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[8];
+        buffer.Slice(0, Math.Min(8, buffer.Length)).CopyTo(prefix);
+        var length = BinaryPrimitives.ReadInt32BigEndian(prefix);
+        if (length < 4 || length > MaxFrameLength)
+        {
+            throw new RemotingProtocolException(
+                $"frame length {length} is outside 4..{MaxFrameLength} bytes (is this a RocketMQ remoting client?)");
+        }
+
+        if (buffer.Length < 4L + length)
+        {
+            return false;
+        }
+
+        var headerField = BinaryPrimitives.ReadInt32BigEndian(prefix[4..]);
+        var serializeType = (byte)((headerField >> 24) & 0xFF);
+        var headerLength = headerField & 0x00FF_FFFF;
+        if (serializeType != SerializeTypeJson)
+        {
+            throw new RemotingProtocolException(
+                $"serialize type {serializeType} is not supported; this server speaks JSON (type 0) only");
+        }
+
+        if (headerLength > length - 4)
+        {
+            throw new RemotingProtocolException($"header length {headerLength} exceeds the frame length {length}");
+        }
+
+        var frame = buffer.Slice(8, length - 4);
+        var header = frame.Slice(0, headerLength);
+        try
+        {
+            var reader = new Utf8JsonReader(header);
+            command = JsonSerializer.Deserialize<RemotingCommand>(ref reader, RemotingJson.Options)
+                ?? throw new RemotingProtocolException("the header is JSON null");
+        }
+        catch (JsonException ex)
+        {
+            throw new RemotingProtocolException($"the header is not RocketMQ remoting JSON: {ex.Message}");
+        }
+
+        var bodyLength = length - 4 - headerLength;
+        command.Body = bodyLength > 0 ? frame.Slice(headerLength, bodyLength).ToArray() : null;
+        buffer = buffer.Slice(4L + length);
+        return true;
+    }
+
+    /// <summary>Writes <paramref name="command"/> as one frame.</summary>
+    public static void Write(RemotingCommand command, IBufferWriter<byte> output)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(command, RemotingJson.Options);
+        var bodyLength = command.Body?.Length ?? 0;
+        var length = 4 + header.Length + bodyLength;
+        if (length > MaxFrameLength)
+        {
+            throw new RemotingProtocolException($"a {length}-byte frame exceeds the {MaxFrameLength}-byte limit; send less per request");
+        }
+
+        var prefix = output.GetSpan(8);
+        BinaryPrimitives.WriteInt32BigEndian(prefix, length);
+        BinaryPrimitives.WriteInt32BigEndian(prefix[4..], (SerializeTypeJson << 24) | header.Length);
+        output.Advance(8);
+        output.Write(header);
+        if (bodyLength > 0)
+        {
+            output.Write(command.Body);
+        }
+    }
+
+    /// <summary>The frame as one array, for tests and one-off writes.</summary>
+    public static byte[] Encode(RemotingCommand command)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        Write(command, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+}

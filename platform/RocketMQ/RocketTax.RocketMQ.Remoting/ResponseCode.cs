@@ -1,0 +1,15 @@
+namespace RocketTax.RocketMQ.Remoting;
+
+/// <summary>RocketMQ's response codes (<c>ResponseCode.java</c> and <c>RemotingSysResponseCode.java</c>).</summary>
+public static class ResponseCode
+{
+    public const int Success = 0;
+    public const int SystemError = 1;
+    public const int SystemBusy = 2;
+    public const int RequestCodeNotSupported = 3;
+    public const int MessageIllegal = 13;
+    public const int TopicNotExist = 17;
+    public const int QueryNotFound = 22;
+    public const int ConsumerNotOnline = 206;
+    public const int InvalidParameter = 215;
+}
