@@ -38,7 +38,21 @@ public sealed class EmbeddedGraphTests
                 .Sum(columns => long.Parse(columns[3], System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(stored > 0, $"{broker} took none of the 100 messages:\n{progress}");
         }
+
+        // The dashboard's Properties of each broker follow what it stored.
+        var notifications = graph.App.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var broker in new[] { "broker-a", "broker-b" })
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(DeliveryTimeout);
+            var shown = await notifications.WaitForResourceAsync(broker, e => StoredMessages(e.Snapshot) > 0, deadline.Token);
+            Assert.Contains(shown.Snapshot.Properties, p => p.Name == "rocketmq.topics");
+        }
     }
+
+    private static long StoredMessages(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "rocketmq.messages.stored")?.Value is string value
+            && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var stored) ? stored : 0;
 
     [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task Disposing_the_app_leaves_no_process_behind()

@@ -11,7 +11,8 @@ namespace RocketTax.Hosting.RocketMQ;
 /// <summary>
 /// The cluster resource's own state, which no process carries: <i>Starting</i> until every broker is healthy, then the
 /// configured topics are created on every master and it turns <i>Running</i>; <i>FailedToStart</i>, with the broker's
-/// state and what to look at, when a broker ends before it is healthy.
+/// state and what to look at, when a broker ends before it is healthy. Once it runs, the brokers' live figures follow
+/// (<see cref="BrokerLiveProperties"/>).
 /// </summary>
 internal static class ClusterStartup
 {
@@ -75,10 +76,14 @@ internal static class ClusterStartup
                 State = new ResourceStateSnapshot(KnownResourceStates.Running, KnownResourceStateStyles.Success),
                 StartTimeStamp = DateTime.UtcNow,
             }).ConfigureAwait(false);
+            if (cluster.Mode != RocketMQMode.External)
+            {
+                await BrokerLiveProperties.RunAsync(cluster, notifications, logger, stopping).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The app stopped before the cluster was up; nothing is left to report.
+            // The app stopped, while the cluster started or while its figures were read; nothing is left to report.
         }
         catch (Exception ex)
         {
