@@ -18,6 +18,7 @@ public static class BenchCommandLine
           e2e              --rate msg/s for --seconds through the client to a push consumer's handler
           consume          a push consumer drains a backlog of --messages
           alloc            BenchmarkDotNet: time and bytes allocated per Producer.SendAsync (memory diagnoser)
+          apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
@@ -38,6 +39,12 @@ public static class BenchCommandLine
         {
             SendAllocationBenchmark.Run(Path.Combine("bench", "results", "BenchmarkDotNet"));
             return 0;
+        }
+
+        if (args is ["apphost-start", ..])
+        {
+            var runs = args is [_, "--runs", var n] && int.TryParse(n, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 3;
+            return await AppHostStartBenchmark.RunAsync(runs, Path.Combine("bench", "results"), CancellationToken.None);
         }
 
         Func<ProduceOptions, CancellationToken, Task<ProduceResult>>? scenario = args.Length == 0 ? null : args[0] switch
