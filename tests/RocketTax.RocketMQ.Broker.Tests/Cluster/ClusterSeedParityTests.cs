@@ -114,6 +114,20 @@ public sealed class ClusterSeedParityTests(ClusterFixture cluster) : IClassFixtu
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task TopicRoute_shows_the_message_type_a_topic_was_created_with_on_each_master()
+    {
+        const string topic = "route-fifo-topic";
+        var created = await MqAdmin.RunAsync(Ct, null, "updateTopic", "-n", cluster.NamesrvAddr, "-c", "DefaultCluster", "-t", topic, "-a", "+message.type=FIFO");
+        Assert.Equal(0, created.ExitCode);
+
+        var route = await MqAdmin.RunAsync(Ct, null, "topicRoute", "-n", cluster.NamesrvAddr, "-t", topic);
+
+        Assert.Equal(0, route.ExitCode);
+        Assert.Contains("broker-a message.type=FIFO", route.Lines);
+        Assert.Contains("broker-b message.type=FIFO", route.Lines);
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task TopicRoute_of_an_unknown_topic_fails_with_one_line_and_exit_code_1()
     {
         var result = await MqAdmin.RunAsync(Ct, null, "topicRoute", "-n", cluster.NamesrvAddr, "-t", "never-created-topic");

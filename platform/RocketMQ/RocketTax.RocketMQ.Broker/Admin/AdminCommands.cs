@@ -56,8 +56,19 @@ public sealed class AdminCommands(MQAdminClient admin, TextWriter output, TimePr
 
     public async Task TopicRouteAsync(AdminOptions options, CancellationToken cancellationToken)
     {
-        var route = await admin.RouteAsync(Require(options.Topic, "-t <topic>"), cancellationToken).ConfigureAwait(false);
+        var topic = Require(options.Topic, "-t <topic>");
+        var route = await admin.RouteAsync(topic, cancellationToken).ConfigureAwait(false);
         output.WriteLine(JsonSerializer.Serialize(route, Indented));
+        // The route itself has no message type (RocketMQ keeps it in the topic's attributes): one line per master says it.
+        foreach (var broker in route.BrokerDatas)
+        {
+            if (broker.BrokerAddrs.TryGetValue(0, out var master))
+            {
+                var configs = await admin.TopicConfigsAsync(master, cancellationToken).ConfigureAwait(false);
+                var type = configs.TopicConfigTable.GetValueOrDefault(topic)?.Attributes?.GetValueOrDefault("+message.type") ?? "NORMAL";
+                output.WriteLine($"{broker.BrokerName} message.type={type}");
+            }
+        }
     }
 
     public async Task UpdateTopicAsync(AdminOptions options, CancellationToken cancellationToken)
