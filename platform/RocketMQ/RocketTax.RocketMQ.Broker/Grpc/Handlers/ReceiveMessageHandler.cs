@@ -47,7 +47,17 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
 
         // An orderly consumer (push, FIFO) is assigned single queues; everyone else pops the whole broker, as the proxy does.
         var queueId = pop.IsOrderly(request.Group.Name, topic!) ? request.MessageQueue.Id : -1;
-        var messages = await pop.PopAsync(request.Group.Name, topic!, queueId, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PoppedMessage> messages;
+        try
+        {
+            messages = await pop.PopAsync(request.Group.Name, topic!, queueId, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PopJournalUnavailableException ex)
+        {
+            await responses.WriteAsync(new ReceiveMessageResponse { Status = Statuses.Of(Code.InternalServerError, ex.Message) }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (messages.Count == 0)
         {
             await responses.WriteAsync(
