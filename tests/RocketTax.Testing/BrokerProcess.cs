@@ -54,6 +54,9 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>The endpoint clients are given, e.g. <c>127.0.0.1:38211</c>.</summary>
     public string GrpcEndpoint => $"127.0.0.1:{GrpcPort.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>The OS process id of the current run, for fault injection by signal; null before the first start.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>True while the broker process is alive.</summary>
     public bool IsRunning => _process is { HasExited: false };
 

@@ -42,6 +42,9 @@ public sealed class NameServerProcess : IAsyncDisposable
     /// <summary><c>127.0.0.1:port</c>, as brokers' <c>namesrvAddr</c> and mqadmin's <c>-n</c> take it.</summary>
     public string Address => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>The OS process id of the current run, for fault injection by signal; null before the first start.</summary>
+    public int? ProcessId => _process?.Id;
+
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Exit code of the last run, once it exited.</summary>

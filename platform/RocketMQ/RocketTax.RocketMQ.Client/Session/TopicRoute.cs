@@ -65,6 +65,20 @@ internal sealed class TopicRoute
         return chosen;
     }
 
+    /// <summary>
+    /// The one queue every message of <paramref name="messageGroup"/> goes to while the route stays the same:
+    /// a FIFO group keeps its order only inside one queue, so its sends neither rotate nor fail over.
+    /// </summary>
+    public RouteQueue PublishQueueFor(string messageGroup)
+    {
+        if (_publishOrder.Length == 0)
+        {
+            throw new RocketMQException($"No queue of topic '{Topic}' is writable: the brokers hold it read-only.", (int)Code.Forbidden);
+        }
+
+        return _publishOrder[StableHash(messageGroup) % (ulong)_publishOrder.Length];
+    }
+
     /// <summary>The next broker to receive from, round-robin.</summary>
     public RouteQueue NextReceiveQueue()
     {
@@ -87,6 +101,18 @@ internal sealed class TopicRoute
         }
 
         return [.. result];
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units: the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static ulong StableHash(string value)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     private static MessageQueue WithQueueId(MessageQueue queue, int id)
