@@ -41,4 +41,38 @@ public sealed class BrokerKillTests(ChaosClusterFixture cluster) : IClassFixture
         Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}");
         Assert.True(report.Acknowledged > trials * 20, $"Too little traffic to judge: {report}");
     }
+
+    [Fact(Timeout = 600_000)]
+    public async Task No_acknowledged_message_is_lost_across_SIGSTOP_stalls_of_broker_a()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var trials = ChaosSettings.StallTrials;
+        var random = new Random(ChaosSettings.Seed);
+        TrafficStream[] streams = [new("chaos-stall-topic", "chaos-stall-group")];
+        await cluster.CreateAsync(streams[0], ct);
+
+        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
+        traffic.Start();
+        await traffic.WaitForAcknowledgedAsync(50, ProgressTimeout, ct);
+        var pid = cluster.BrokerA.ProcessId ?? throw new InvalidOperationException("broker-a is not running");
+        for (var trial = 1; trial <= trials; trial++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 1_000)), ct);
+            ProcessSignals.Stop(pid);
+            try
+            {
+                // The stall lasts until sends got through anyway: past the client's 3 s request timeout, to broker-b.
+                await traffic.WaitForAcknowledgedAsync(3, ProgressTimeout, ct);
+                Assert.True(cluster.BrokerA.IsRunning, "broker-a died of SIGSTOP");
+            }
+            finally
+            {
+                ProcessSignals.Continue(pid);
+            }
+        }
+
+        var report = await traffic.DrainAsync(DrainTimeout, ct);
+        ChaosLog.Write($"SIGSTOP/SIGCONT broker-a: {trials} stalls (seed {ChaosSettings.Seed}), {traffic.SendFailures} sends failed; {report}");
+        Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}");
+    }
 }

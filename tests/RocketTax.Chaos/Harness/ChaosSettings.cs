@@ -11,6 +11,9 @@ public static class ChaosSettings
 {
     public static int Trials => Read("ROCKETTAX_CHAOS_TRIALS", 10);
 
+    /// <summary>SIGSTOP stalls: each waits out the client's request timeout, so CI runs 3 unless the full run asks for more.</summary>
+    public static int StallTrials => Read("ROCKETTAX_CHAOS_TRIALS", 3);
+
     public static int FuzzInputs => Read("ROCKETTAX_FUZZ_INPUTS", 10_000);
 
     public static int Seed => Read("ROCKETTAX_CHAOS_SEED", 20_211_001);
