@@ -91,10 +91,10 @@ public sealed record GrpcInput(int Rpc, string Text1, string Text2, string Heade
             QueueId = Number,
             BodyEncoding = (Encoding)(Number & 3),
             MessageType = (MessageType)(Big & 7),
-            BornTimestamp = new Timestamp { Seconds = Math.Clamp(Big, -62_135_596_800L, 253_402_300_799L) },
+            BornTimestamp = new Timestamp { Seconds = Big, Nanos = Number },
             BornHost = Text1,
             MessageGroup = (Number & 4) == 0 ? Text2 : string.Empty,
-            DeliveryTimestamp = (Number & 8) == 0 ? null : new Timestamp { Seconds = Math.Clamp(Big, -62_135_596_800L, 253_402_300_799L) },
+            DeliveryTimestamp = (Number & 8) == 0 ? null : new Timestamp { Seconds = Big, Nanos = Number },
         },
     };
 

@@ -14,7 +14,7 @@ public sealed class ChangeInvisibleDurationHandler(PopManager pop, BrokerConfig 
             return new ChangeInvisibleDurationResponse { Status = invalid };
         }
 
-        var duration = request.InvisibleDuration?.ToTimeSpan();
+        var duration = ProtoTime.ToTimeSpanOrNull(request.InvisibleDuration);
         var max = TimeSpan.FromMilliseconds(config.MaxInvisibleTimeMills);
         if (duration is null || duration < TimeSpan.Zero || duration > max)
         {

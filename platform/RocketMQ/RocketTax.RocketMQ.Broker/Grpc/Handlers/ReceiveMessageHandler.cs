@@ -119,9 +119,9 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             return (Statuses.Of(Code.IllegalFilterExpression, filterError), null, null, default);
         }
 
-        if (request.LongPollingTimeout is { } polling && polling.ToTimeSpan() < TimeSpan.Zero)
+        if (request.LongPollingTimeout is { } polling && !(ProtoTime.ToTimeSpanOrNull(polling) >= TimeSpan.Zero))
         {
-            return (Statuses.Of(Code.IllegalPollingTime, "the long polling timeout is negative"), null, null, default);
+            return (Statuses.Of(Code.IllegalPollingTime, "the long polling timeout is negative or not a valid duration"), null, null, default);
         }
 
         if (request.AutoRenew)
@@ -129,7 +129,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             return (null, topic, filter, AutoRenewInvisible);
         }
 
-        var invisible = request.InvisibleDuration?.ToTimeSpan();
+        var invisible = ProtoTime.ToTimeSpanOrNull(request.InvisibleDuration);
         var min = TimeSpan.FromMilliseconds(config.MinInvisibleTimeMillsForRecv);
         var max = TimeSpan.FromMilliseconds(config.MaxInvisibleTimeMills);
         if (invisible is null || invisible < min || invisible > max)
