@@ -28,6 +28,10 @@ public sealed class ChaosClusterFixture : ClusterFixture
             () => $"the route of '{stream.Topic}' never named both brokers", cancellationToken);
     }
 
+    /// <summary><c>mqadmin consumerProgress</c> of <paramref name="group"/>: per queue, what the broker holds and what the group consumed (for failure messages).</summary>
+    public async Task<string> ConsumerProgressAsync(string group, CancellationToken cancellationToken) =>
+        (await MqAdmin.RunAsync(cancellationToken, null, "consumerProgress", "-n", NamesrvAddr, "-g", group)).ToString();
+
     protected override BrokerOptions BrokerOptionsFor(string brokerName) =>
         base.BrokerOptionsFor(brokerName) with { FlushDiskType = "SYNC_FLUSH" };
 

@@ -40,6 +40,9 @@ public sealed class TrafficDriver : IAsyncDisposable
     /// <summary>Receives and acks that failed.</summary>
     public long ReceiveFailures => Interlocked.Read(ref _receiveFailures);
 
+    /// <summary>The last send or receive failure, for failure messages.</summary>
+    public string? LastFailure { get; private set; }
+
     /// <summary>Starts every producer and consumer loop.</summary>
     public void Start()
     {
@@ -115,6 +118,7 @@ public sealed class TrafficDriver : IAsyncDisposable
             catch (Exception ex) when (ex is RocketMQException or OperationCanceledException or TimeoutException)
             {
                 Interlocked.Increment(ref _sendFailures);
+                LastFailure = $"send: {ex.Message}";
                 await Backoff(stop);
             }
         }
@@ -148,6 +152,7 @@ public sealed class TrafficDriver : IAsyncDisposable
             catch (Exception ex) when (ex is RocketMQException or OperationCanceledException or TimeoutException)
             {
                 Interlocked.Increment(ref _receiveFailures);
+                LastFailure = $"receive: {ex.Message}";
                 await Backoff(stop);
             }
         }

@@ -9,33 +9,16 @@ namespace RocketTax.RocketMQ.Broker.Grpc;
 /// </summary>
 public static class ProtoTime
 {
-    public static TimeSpan? ToTimeSpanOrNull(Duration? duration)
-    {
-        if (duration is null)
-        {
-            return null;
-        }
+    public static TimeSpan? ToTimeSpanOrNull(Duration? duration) => duration is null ? null : Read(duration.ToTimeSpan);
 
+    public static DateTimeOffset? ToDateTimeOffsetOrNull(Timestamp? timestamp) => timestamp is null ? null : Read(timestamp.ToDateTimeOffset);
+
+    private static T? Read<T>(Func<T> convert)
+        where T : struct
+    {
         try
         {
-            return duration.ToTimeSpan();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OverflowException or ArgumentOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
-    public static DateTimeOffset? ToDateTimeOffsetOrNull(Timestamp? timestamp)
-    {
-        if (timestamp is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return timestamp.ToDateTimeOffset();
+            return convert();
         }
         catch (Exception ex) when (ex is InvalidOperationException or OverflowException or ArgumentOutOfRangeException)
         {
