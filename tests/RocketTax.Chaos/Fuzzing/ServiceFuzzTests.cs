@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using RocketTax.Chaos.Harness;
 using RocketTax.CityTax.Outbox;
 using RocketTax.ProvinceTax.Reports;
 
@@ -17,11 +18,11 @@ public sealed class ServiceFuzzTests(BrokerFuzzFixture fixture) : IClassFixture<
     [Fact(Timeout = 300_000)]
     public async Task CityTax_answers_every_hostile_request_below_500_and_stays_alive()
     {
-        var dir = Directory.CreateTempSubdirectory("rockettax-fuzz-city-").FullName;
+        using var dir = new TempDirectory("rockettax-fuzz-city-");
         await using var city = Configure(new WebApplicationFactory<OutboxStore>(), new Dictionary<string, string?>
         {
             ["ConnectionStrings:rocketmq"] = fixture.Broker.GrpcEndpoint,
-            ["TaxReporting:OutboxPath"] = Path.Combine(dir, "outbox.db"),
+            ["TaxReporting:OutboxPath"] = Path.Combine(dir.Path, "outbox.db"),
         });
         await FuzzAsync("CityTax HTTP", city.CreateClient());
     }
@@ -29,11 +30,11 @@ public sealed class ServiceFuzzTests(BrokerFuzzFixture fixture) : IClassFixture<
     [Fact(Timeout = 300_000)]
     public async Task ProvinceTax_answers_every_hostile_request_below_500_and_stays_alive()
     {
-        var dir = Directory.CreateTempSubdirectory("rockettax-fuzz-province-").FullName;
+        using var dir = new TempDirectory("rockettax-fuzz-province-");
         await using var province = Configure(new WebApplicationFactory<TaxReportRepository>(), new Dictionary<string, string?>
         {
             ["ConnectionStrings:rocketmq"] = fixture.Broker.GrpcEndpoint,
-            ["TaxReports:DatabasePath"] = Path.Combine(dir, "reports.db"),
+            ["TaxReports:DatabasePath"] = Path.Combine(dir.Path, "reports.db"),
         });
         await FuzzAsync("ProvinceTax HTTP", province.CreateClient());
     }
