@@ -11,6 +11,8 @@ public sealed class TmpfsMount : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
 
+    private bool _unmounted;
+
     private TmpfsMount(string path) => Path = path;
 
     /// <summary>The mount point.</summary>
@@ -57,14 +59,28 @@ public sealed class TmpfsMount : IAsyncDisposable
         return path;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Unmounts and deletes the mount point; false while a file on it is still open (the disk is busy).</summary>
+    public async Task<bool> UnmountAsync(CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        var (exitCode, _) = await RunAsync(timeout.Token, "umount", Path);
-        if (exitCode == 0)
+        if (_unmounted)
+        {
+            return true;
+        }
+
+        var (exitCode, _) = await RunAsync(cancellationToken, "umount", Path);
+        _unmounted = exitCode == 0;
+        if (_unmounted)
         {
             Directory.Delete(Path, recursive: true);
         }
+
+        return _unmounted;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        await UnmountAsync(timeout.Token);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(CancellationToken cancellationToken, string file, params string[] args)

@@ -66,6 +66,8 @@ public sealed class PopJournalDiskFullTests
 
         var replayed = journal.Replay().Select(r => r.Offset).ToHashSet();
         Assert.All(accepted, offset => Assert.Contains(offset, replayed));
+        // Each failed write used to leak its file handle, which kept the disk busy.
+        Assert.True(await disk.UnmountAsync(ct), "The disk is still busy: the journal leaked a file handle.");
     }
 
     private static bool TryAppend(PopJournal journal, string line)

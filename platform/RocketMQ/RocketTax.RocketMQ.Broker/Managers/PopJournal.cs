@@ -188,13 +188,27 @@ public sealed class PopJournal : IAsyncDisposable
             {
                 file.SetLength(goodLength);
             }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug(ex, "Cutting the failed write off {Path} failed; the next attempt writes after it", _path);
+        }
+        finally
+        {
+            CloseQuietly(file);
+        }
+    }
 
+    private void CloseQuietly(FileStream file)
+    {
+        try
+        {
+            // Closes the handle even when flushing the unwritten buffer fails; a leaked handle per retry would exhaust the process.
             file.Dispose();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Its unwritten buffer cannot reach the disk either; the next attempt reopens the file at its end.
-            _logger.LogDebug(ex, "Closing {Path} after a failed write failed too", _path);
+            _logger.LogDebug(ex, "Closing {Path} after a failed write could not flush its buffer", _path);
         }
     }
 
