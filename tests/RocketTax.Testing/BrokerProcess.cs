@@ -13,6 +13,7 @@ namespace RocketTax.Testing;
 public sealed class BrokerProcess : IAsyncDisposable
 {
     private const int LogTailLines = 50;
+    private const int MaxPortAttempts = 3;
     private const int OutputTailLines = 200;
     private const string ReadyMarker = "boot success";
     private const int SigTerm = 15;
@@ -22,6 +23,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     private readonly Lock _logsLock = new();
     private Process? _process;
     private TaskCompletionSource? _ready;
+    private bool _booted;
 
     /// <summary>Prepares the temp dir, the ports and broker.properties; nothing runs until <see cref="StartAsync"/>.</summary>
     public BrokerProcess(BrokerOptions? options = null)
@@ -43,14 +45,17 @@ public sealed class BrokerProcess : IAsyncDisposable
     /// <summary>The broker.properties file the broker was started with.</summary>
     public string PropertiesPath { get; }
 
-    /// <summary><c>listenPort</c>: the remoting (TCP) port.</summary>
-    public int ListenPort { get; }
+    /// <summary><c>listenPort</c>: the remoting (TCP) port; fixed once the broker has booted.</summary>
+    public int ListenPort { get; private set; }
 
-    /// <summary><c>grpcServerPort</c>: the gRPC MessagingService port.</summary>
-    public int GrpcPort { get; }
+    /// <summary><c>grpcServerPort</c>: the gRPC MessagingService port; fixed once the broker has booted.</summary>
+    public int GrpcPort { get; private set; }
 
     /// <summary>The endpoint clients are given, e.g. <c>127.0.0.1:38211</c>.</summary>
     public string GrpcEndpoint => $"127.0.0.1:{GrpcPort.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The OS process id of the current run, for fault injection by signal; null before the first start.</summary>
+    public int? ProcessId => _process?.Id;
 
     /// <summary>True while the broker process is alive.</summary>
     public bool IsRunning => _process is { HasExited: false };
@@ -86,7 +91,10 @@ public sealed class BrokerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Launches the broker and waits for <c>boot success</c>, its early exit, or the ready timeout.</summary>
+    /// <summary>
+    /// Launches the broker and waits for <c>boot success</c>, its early exit, or the ready timeout. If another
+    /// process took a port between <see cref="FreePort.Next"/> and the first boot, it retries on fresh ports.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (IsRunning)
@@ -94,8 +102,23 @@ public sealed class BrokerProcess : IAsyncDisposable
             throw new InvalidOperationException($"The broker on {GrpcEndpoint} is already running.");
         }
 
+        for (var attempt = 1; !await TryLaunchAsync(retryOnPortInUse: !_booted && attempt < MaxPortAttempts, cancellationToken); attempt++)
+        {
+            AppendLog($"[fixture] port {ListenPort} or {GrpcPort} was taken before the broker bound it; retrying on fresh ports");
+            ListenPort = FreePort.Next();
+            GrpcPort = FreePort.Next();
+            File.WriteAllText(PropertiesPath, RenderProperties(), Encoding.UTF8);
+        }
+
+        _booted = true;
+    }
+
+    /// <summary>One launch; false when it failed only because a port was in use and <paramref name="retryOnPortInUse"/> allows a retry.</summary>
+    private async Task<bool> TryLaunchAsync(bool retryOnPortInUse, CancellationToken cancellationToken)
+    {
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _ready = ready;
+        var logsBefore = Logs.Count;
         var process = new Process { StartInfo = CreateStartInfo(), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data, stderr: false);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, stderr: true);
@@ -103,6 +126,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        _process?.Dispose();
         _process = process;
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -112,11 +136,18 @@ public sealed class BrokerProcess : IAsyncDisposable
         var first = await Task.WhenAny(ready.Task, exited, expired);
         if (first == ready.Task)
         {
-            return;
+            return true;
         }
 
         if (first == exited)
         {
+            // Output is read asynchronously: wait for the last lines before judging why the broker exited.
+            await process.WaitForExitAsync(CancellationToken.None);
+            if (retryOnPortInUse && Logs.Skip(logsBefore).Any(PortInUse.IsReported))
+            {
+                return false;
+            }
+
             throw new InvalidOperationException(
                 $"The broker exited with code {process.ExitCode} before printing '{ReadyMarker}'.{LogTail()}");
         }

@@ -13,32 +13,37 @@ public sealed class NameServerProcess : IAsyncDisposable
 {
     private const string ReadyMarker = "The Name Server boot success";
     private const int SigTerm = 15;
+    private const int MaxPortAttempts = 3;
 
     private readonly List<string> _logs = [];
     private readonly Lock _logsLock = new();
     private readonly TimeSpan _readyTimeout = TimeSpan.FromSeconds(30);
     private Process? _process;
+    private readonly long _brokerExpiredMillis;
     private TaskCompletionSource? _ready;
+    private bool _booted;
 
     /// <summary>Writes namesrv.properties (port, <paramref name="brokerExpiredMillis"/>) into a fresh temp dir.</summary>
     public NameServerProcess(long brokerExpiredMillis = 120_000)
     {
+        _brokerExpiredMillis = brokerExpiredMillis;
         HomeDir = Directory.CreateTempSubdirectory("rockettax-namesrv-").FullName;
-        Port = FreePort.Next();
         PropertiesPath = Path.Combine(HomeDir, "namesrv.properties");
-        File.WriteAllText(PropertiesPath,
-            $"listenPort={Port.ToString(CultureInfo.InvariantCulture)}\nbrokerExpiredMillis={brokerExpiredMillis.ToString(CultureInfo.InvariantCulture)}\nscanNotActiveBrokerInterval=500\n",
-            Encoding.UTF8);
+        UsePort(FreePort.Next());
     }
 
     public string HomeDir { get; }
 
     public string PropertiesPath { get; }
 
-    public int Port { get; }
+    /// <summary>The listen port; fixed once the name server has booted.</summary>
+    public int Port { get; private set; }
 
     /// <summary><c>127.0.0.1:port</c>, as brokers' <c>namesrvAddr</c> and mqadmin's <c>-n</c> take it.</summary>
     public string Address => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The OS process id of the current run, for fault injection by signal; null before the first start.</summary>
+    public int? ProcessId => _process?.Id;
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -71,10 +76,22 @@ public sealed class NameServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Launches the name server and waits for it to boot; retries on a fresh port if the first boot finds its port taken.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; !await TryLaunchAsync(retryOnPortInUse: !_booted && attempt < MaxPortAttempts, cancellationToken); attempt++)
+        {
+            UsePort(FreePort.Next());
+        }
+
+        _booted = true;
+    }
+
+    private async Task<bool> TryLaunchAsync(bool retryOnPortInUse, CancellationToken cancellationToken)
     {
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _ready = ready;
+        var logsBefore = Logs.Count;
         var process = new Process { StartInfo = RocketMQProcessHost.StartInfo(HomeDir, ["mqnamesrv", "-c", PropertiesPath]), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data, stderr: false);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, stderr: true);
@@ -86,10 +103,20 @@ public sealed class NameServerProcess : IAsyncDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_readyTimeout);
-        var first = await Task.WhenAny(ready.Task, process.WaitForExitAsync(CancellationToken.None), Task.Delay(Timeout.Infinite, timeout.Token));
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(Timeout.Infinite, timeout.Token));
         if (first == ready.Task)
         {
-            return;
+            return true;
+        }
+
+        if (first == exited)
+        {
+            await process.WaitForExitAsync(CancellationToken.None);
+            if (retryOnPortInUse && Logs.Skip(logsBefore).Any(PortInUse.IsReported))
+            {
+                return false;
+            }
         }
 
         await KillAsync(CancellationToken.None);
@@ -146,6 +173,14 @@ public sealed class NameServerProcess : IAsyncDisposable
         {
             // The OS cleans temp dirs eventually.
         }
+    }
+
+    private void UsePort(int port)
+    {
+        Port = port;
+        File.WriteAllText(PropertiesPath,
+            $"listenPort={Port.ToString(CultureInfo.InvariantCulture)}\nbrokerExpiredMillis={_brokerExpiredMillis.ToString(CultureInfo.InvariantCulture)}\nscanNotActiveBrokerInterval=500\n",
+            Encoding.UTF8);
     }
 
     private void OnLine(string? line, bool stderr)

@@ -106,7 +106,9 @@ public sealed class Producer : IAsyncDisposable
         var route = await _session.GetRouteAsync(message.Topic, cancellationToken).ConfigureAwait(false);
         var policy = _session.Server.Backoff;
         var maxAttempts = Math.Max(1, policy.MaxAttempts);
-        var candidates = route.TakePublishQueues(maxAttempts, _session.IsIsolated);
+        IReadOnlyList<RouteQueue> candidates = message.MessageGroup is { } group
+            ? [route.PublishQueueFor(group)]
+            : route.TakePublishQueues(maxAttempts, _session.IsIsolated);
         var proto = ToProtocol(message, messageId, activity);
         for (var attempt = 1; ; attempt++)
         {

@@ -21,6 +21,7 @@ public sealed class SimpleConsumer : IAsyncDisposable
     private readonly ConsumerCalls _calls;
     private readonly string[] _topics;
     private int _topicIndex = -1;
+    private int _receiveTurn = -1;
     private int _disposed;
 
     /// <summary>Creates a simple consumer; nothing is sent until <see cref="StartAsync"/> or the first receive.</summary>
@@ -65,7 +66,7 @@ public sealed class SimpleConsumer : IAsyncDisposable
         await _session.StartAsync(_topics, cancellationToken).ConfigureAwait(false);
         var topic = _topics[(uint)Interlocked.Increment(ref _topicIndex) % _topics.Length];
         var route = await _session.GetRouteAsync(topic, cancellationToken).ConfigureAwait(false);
-        var queue = route.NextReceiveQueue();
+        var queue = route.ReceiveQueue((uint)Interlocked.Increment(ref _receiveTurn), _session.IsIsolated);
         ReceiveResult result;
         try
         {
@@ -74,6 +75,7 @@ public sealed class SimpleConsumer : IAsyncDisposable
         }
         catch (RocketMQConnectionException)
         {
+            _session.Isolate(queue.Endpoint);
             _session.InvalidateRoute(topic);
             throw;
         }

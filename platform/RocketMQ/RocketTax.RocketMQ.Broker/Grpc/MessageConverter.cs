@@ -93,7 +93,12 @@ public static class MessageConverter
 
         if (system.DeliveryTimestamp is { } delivery)
         {
-            properties[MessageProperties.DeliveryTimestamp] = delivery.ToDateTimeOffset().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            if (ProtoTime.ToDateTimeOffsetOrNull(delivery) is not { } due)
+            {
+                return Statuses.Of(Code.IllegalDeliveryTime, $"the delivery timestamp of message {system.MessageId} is not a valid timestamp");
+            }
+
+            properties[MessageProperties.DeliveryTimestamp] = due.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         }
 
         if (system.HasTraceContext)
@@ -107,7 +112,13 @@ public static class MessageConverter
         }
 
         var bornHost = string.IsNullOrEmpty(system.BornHost) ? peer : system.BornHost;
-        var bornTimestamp = system.BornTimestamp?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0;
+        var born = ProtoTime.ToDateTimeOffsetOrNull(system.BornTimestamp);
+        if (system.BornTimestamp is not null && born is null)
+        {
+            return Statuses.Of(Code.BadRequest, $"the born timestamp of message {system.MessageId} is not a valid timestamp");
+        }
+
+        var bornTimestamp = born?.ToUnixTimeMilliseconds() ?? 0;
         record = new MessageRecord(topic.Name, queueId, system.HasTag ? system.Tag : null, properties, message.Body.Memory, bornTimestamp, bornHost);
         return null;
     }

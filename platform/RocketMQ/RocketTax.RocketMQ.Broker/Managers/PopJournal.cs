@@ -8,13 +8,21 @@ namespace RocketTax.RocketMQ.Broker.Managers;
 /// Append-only record of consumer progress (pops, acks, invisible-time changes), replayed at start so
 /// that an acked message stays acked and an un-acked one comes back after a restart. Each batch is
 /// written through to the OS at once (a killed process loses nothing) and fsynced every flush interval;
-/// the file is rewritten as a snapshot when it grows large.
+/// the file is rewritten as a snapshot when it grows large. A failed write (a full disk) is retried until it
+/// succeeds; meanwhile <see cref="Failure"/> says why and <see cref="EnsureAccepting"/> refuses new progress, so
+/// the backlog kept in memory stays bounded and nothing is acknowledged that could not be recorded.
 /// </summary>
 public sealed class PopJournal : IAsyncDisposable
 {
     private const long CompactThresholdBytes = 32L * 1024 * 1024;
 
-    private readonly Channel<string> _records = Channel.CreateUnbounded<string>(new() { SingleReader = true });
+    /// <summary>Records queued at most before <see cref="Append"/> refuses more.</summary>
+    public const int DefaultMaxPendingRecords = 100_000;
+
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<string> _records;
+    private readonly int _maxPendingRecords;
     private readonly string _path;
     private readonly TimeSpan _fsyncInterval;
     private readonly TimeProvider _timeProvider;
@@ -22,9 +30,14 @@ public sealed class PopJournal : IAsyncDisposable
     private Func<IEnumerable<string>>? _snapshot;
     private FileStream? _file;
     private Task? _writer;
+    private volatile IOException? _failure;
 
-    public PopJournal(string storeRoot, TimeSpan fsyncInterval, TimeProvider timeProvider, ILogger<PopJournal> logger)
+    public PopJournal(
+        string storeRoot, TimeSpan fsyncInterval, TimeProvider timeProvider, ILogger<PopJournal> logger, int maxPendingRecords = DefaultMaxPendingRecords)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingRecords, 1);
+        _maxPendingRecords = maxPendingRecords;
+        _records = Channel.CreateBounded<string>(new BoundedChannelOptions(maxPendingRecords) { SingleReader = true });
         _path = Path.Combine(storeRoot, "config", "pop.journal");
         _fsyncInterval = fsyncInterval;
         _timeProvider = timeProvider;
@@ -53,11 +66,35 @@ public sealed class PopJournal : IAsyncDisposable
     {
         _snapshot = snapshot;
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+        _file = OpenForAppend();
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public void Append(string line) => _records.Writer.TryWrite(line);
+    /// <summary>The write error the journal is retrying, or null while writes succeed.</summary>
+    public IOException? Failure => _failure;
+
+    /// <summary>Throws while a write is failing or the backlog is full: callers refuse the operation before changing state.</summary>
+    public void EnsureAccepting()
+    {
+        if (_failure is { } failure)
+        {
+            throw Unavailable(failure);
+        }
+
+        if (_records.Reader.Count >= _maxPendingRecords)
+        {
+            throw Unavailable(null);
+        }
+    }
+
+    /// <summary>Queues a record; throws <see cref="PopJournalUnavailableException"/> when the backlog is full.</summary>
+    public void Append(string line)
+    {
+        if (!_records.Writer.TryWrite(line))
+        {
+            throw Unavailable(_failure);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -72,44 +109,121 @@ public sealed class PopJournal : IAsyncDisposable
     {
         var lastSync = _timeProvider.GetTimestamp();
         var buffer = new StringBuilder();
+        while (await _records.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            buffer.Clear();
+            while (_records.Reader.TryRead(out var line))
+            {
+                buffer.Append(line).Append('\n');
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(buffer.ToString());
+            while (!TryWrite(bytes, ref lastSync))
+            {
+                await Task.Delay(RetryInterval, _timeProvider).ConfigureAwait(false);
+            }
+        }
+
+        if (_file is not null)
+        {
+            _file.Flush(flushToDisk: true);
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes one batch; on failure drops whatever part of it reached the file, so a retry never leaves a torn line.</summary>
+    private bool TryWrite(byte[] bytes, ref long lastSync)
+    {
+        var goodLength = -1L;
         try
         {
-            while (await _records.Reader.WaitToReadAsync().ConfigureAwait(false))
+            _file ??= OpenForAppend();
+            goodLength = _file.Length;
+            _file.Write(bytes);
+            _file.Flush();
+            if (_timeProvider.GetElapsedTime(lastSync) >= _fsyncInterval)
             {
-                buffer.Clear();
-                while (_records.Reader.TryRead(out var line))
-                {
-                    buffer.Append(line).Append('\n');
-                }
+                _file.Flush(flushToDisk: true);
+                lastSync = _timeProvider.GetTimestamp();
+            }
 
-                var bytes = Encoding.UTF8.GetBytes(buffer.ToString());
-                await _file!.WriteAsync(bytes).ConfigureAwait(false);
-                await _file.FlushAsync().ConfigureAwait(false);
-                if (_timeProvider.GetElapsedTime(lastSync) >= _fsyncInterval)
-                {
-                    _file.Flush(flushToDisk: true);
-                    lastSync = _timeProvider.GetTimestamp();
-                }
-
-                if (_file.Length > CompactThresholdBytes)
-                {
-                    Compact();
-                }
+            if (_file.Length > CompactThresholdBytes)
+            {
+                Compact();
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError(ex, "Writing consumer progress to {Path} failed; progress since then is kept in memory only", _path);
+            DropFile(goodLength);
+            if (_failure is null)
+            {
+                _logger.LogError(ex, "Writing consumer progress to {Path} failed; pops, acks and invisible-time changes are refused until it works again", _path);
+            }
+
+            _failure = ex as IOException ?? new IOException(ex.Message, ex);
+            return false;
+        }
+
+        if (_failure is not null)
+        {
+            _failure = null;
+            _logger.LogInformation("Writing consumer progress to {Path} works again", _path);
+        }
+
+        return true;
+    }
+
+    private void DropFile(long goodLength)
+    {
+        var file = _file;
+        _file = null;
+        if (file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (goodLength >= 0)
+            {
+                file.SetLength(goodLength);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug(ex, "Cutting the failed write off {Path} failed; the next attempt writes after it", _path);
         }
         finally
         {
-            if (_file is not null)
-            {
-                _file.Flush(flushToDisk: true);
-                await _file.DisposeAsync().ConfigureAwait(false);
-            }
+            CloseQuietly(file);
         }
     }
+
+    private void CloseQuietly(FileStream file)
+    {
+        try
+        {
+            // Closes the handle even when flushing the unwritten buffer fails; a leaked handle per retry would exhaust the process.
+            file.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug(ex, "Closing {Path} after a failed write could not flush its buffer", _path);
+        }
+    }
+
+    private FileStream OpenForAppend()
+    {
+        var file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 64 * 1024);
+        file.Seek(0, SeekOrigin.End);
+        return file;
+    }
+
+    private PopJournalUnavailableException Unavailable(IOException? failure) => new(
+        failure is null
+            ? $"The broker cannot record consumer progress: {_records.Reader.Count} records wait to be written to '{_path}'. Retry shortly."
+            : $"The broker cannot record consumer progress: writing '{_path}' fails ({failure.Message}). Free disk space; it recovers by itself.",
+        failure);
 
     private void Compact()
     {
@@ -127,8 +241,9 @@ public sealed class PopJournal : IAsyncDisposable
         }
 
         _file!.Dispose();
+        _file = null;
         File.Move(temp, _path, overwrite: true);
-        _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+        _file = OpenForAppend();
         _logger.LogInformation("Consumer progress journal compacted to {Bytes} bytes", _file.Length);
     }
 

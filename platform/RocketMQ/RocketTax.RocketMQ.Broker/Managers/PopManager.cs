@@ -88,6 +88,7 @@ public sealed class PopManager : IAsyncDisposable
     /// <summary>Acknowledges the message a receipt handle names; a handle superseded by a redelivery still acks it.</summary>
     public ReceiptOutcome Ack(string group, ReceiptHandle handle)
     {
+        _journal.EnsureAccepting();
         if (!TryGetState(group, handle, out var state))
         {
             return ReceiptOutcome.UnknownHandle;
@@ -111,6 +112,7 @@ public sealed class PopManager : IAsyncDisposable
     public ReceiptOutcome ChangeInvisibleDuration(string group, ReceiptHandle handle, TimeSpan invisible, out ReceiptHandle renewed)
     {
         renewed = handle;
+        _journal.EnsureAccepting();
         if (!TryGetState(group, handle, out var state))
         {
             return ReceiptOutcome.UnknownHandle;
@@ -237,6 +239,8 @@ public sealed class PopManager : IAsyncDisposable
     private async ValueTask<(IReadOnlyList<PoppedMessage> Messages, DateTimeOffset? NextDue)> TryPopAsync(
         string group, TopicConfig topic, int onlyQueueId, IMessageFilter filter, int maxMessages, TimeSpan invisible, CancellationToken cancellationToken)
     {
+        // Refused before any message is marked in flight: a pop the journal cannot record would come back after a restart.
+        _journal.EnsureAccepting();
         var messages = new List<PoppedMessage>();
         var exhausted = new List<(ConsumerQueueState State, long Offset, int Attempt)>();
         long? nextDue = null;

@@ -503,9 +503,14 @@ public sealed class MessageStore : IMessageStore
 
         _touched.Clear();
         _logger.AppendFailed(exception, messageCount);
-        var error = exception is IOException or UnauthorizedAccessException
-            ? new IOException($"The message store could not write to '{_options.StorePathRootDir}': {exception.Message} The messages were not stored; retry the send.", exception)
-            : exception;
+        var error = exception switch
+        {
+            IOException io when DiskFull.Is(io) => new IOException(
+                $"The message store's disk is full ('{_options.StorePathRootDir}': {exception.Message}); the messages were not stored. Free disk space, then retry the send.", exception),
+            IOException or UnauthorizedAccessException => new IOException(
+                $"The message store could not write to '{_options.StorePathRootDir}': {exception.Message} The messages were not stored; retry the send.", exception),
+            _ => exception,
+        };
         foreach (var request in _batch)
         {
             request.TrySetException(error);

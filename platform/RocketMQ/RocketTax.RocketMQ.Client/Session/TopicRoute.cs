@@ -11,7 +11,6 @@ internal sealed class TopicRoute
     private readonly RouteQueue[] _publishOrder;
     private readonly RouteQueue[] _receiveOrder;
     private int _publishIndex = -1;
-    private int _receiveIndex = -1;
 
     public TopicRoute(string topic, IEnumerable<MessageQueue> queues)
     {
@@ -65,15 +64,42 @@ internal sealed class TopicRoute
         return chosen;
     }
 
-    /// <summary>The next broker to receive from, round-robin.</summary>
-    public RouteQueue NextReceiveQueue()
+    /// <summary>
+    /// The one queue every message of <paramref name="messageGroup"/> goes to while the route stays the same:
+    /// a FIFO group keeps its order only inside one queue, so its sends neither rotate nor fail over.
+    /// </summary>
+    public RouteQueue PublishQueueFor(string messageGroup)
+    {
+        if (_publishOrder.Length == 0)
+        {
+            throw new RocketMQException($"No queue of topic '{Topic}' is writable: the brokers hold it read-only.", (int)Code.Forbidden);
+        }
+
+        return _publishOrder[StableHash(messageGroup) % (ulong)_publishOrder.Length];
+    }
+
+    /// <summary>
+    /// The broker to receive from on the consumer's <paramref name="turn"/>: round-robin, passing over isolated
+    /// brokers while a healthy one is left. The turn is the consumer's, not the route's, so a refreshed route
+    /// does not start over at the first broker: a failing broker cannot starve the others.
+    /// </summary>
+    public RouteQueue ReceiveQueue(uint turn, Func<EndpointAddress, bool> isIsolated)
     {
         if (_receiveOrder.Length == 0)
         {
             throw new RocketMQException($"No queue of topic '{Topic}' is readable: the brokers hold it write-only.", (int)Code.Forbidden);
         }
 
-        return _receiveOrder[(uint)Interlocked.Increment(ref _receiveIndex) % _receiveOrder.Length];
+        for (var i = 0u; i < _receiveOrder.Length; i++)
+        {
+            var queue = _receiveOrder[(turn + i) % _receiveOrder.Length];
+            if (!isIsolated(queue.Endpoint))
+            {
+                return queue;
+            }
+        }
+
+        return _receiveOrder[turn % _receiveOrder.Length];
     }
 
     private static RouteQueue[] Interleave(IEnumerable<RouteQueue> queues)
@@ -87,6 +113,18 @@ internal sealed class TopicRoute
         }
 
         return [.. result];
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units: the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static ulong StableHash(string value)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
     }
 
     private static MessageQueue WithQueueId(MessageQueue queue, int id)

@@ -39,10 +39,17 @@ public sealed class AckMessageHandler(PopManager pop)
             return Statuses.Of(Code.InvalidReceiptHandle, $"the receipt handle of message {entry.MessageId} was not issued by this broker for topic '{topic}'");
         }
 
-        return pop.Ack(group, handle) switch
+        try
         {
-            ReceiptOutcome.UnknownHandle => Statuses.Of(Code.InvalidReceiptHandle, $"message {entry.MessageId} was never delivered to group '{group}' by this broker"),
-            _ => Statuses.Ok(),
-        };
+            return pop.Ack(group, handle) switch
+            {
+                ReceiptOutcome.UnknownHandle => Statuses.Of(Code.InvalidReceiptHandle, $"message {entry.MessageId} was never delivered to group '{group}' by this broker"),
+                _ => Statuses.Ok(),
+            };
+        }
+        catch (PopJournalUnavailableException ex)
+        {
+            return Statuses.Of(Code.InternalServerError, ex.Message);
+        }
     }
 }

@@ -14,7 +14,7 @@ public sealed class ChangeInvisibleDurationHandler(PopManager pop, BrokerConfig 
             return new ChangeInvisibleDurationResponse { Status = invalid };
         }
 
-        var duration = request.InvisibleDuration?.ToTimeSpan();
+        var duration = ProtoTime.ToTimeSpanOrNull(request.InvisibleDuration);
         var max = TimeSpan.FromMilliseconds(config.MaxInvisibleTimeMills);
         if (duration is null || duration < TimeSpan.Zero || duration > max)
         {
@@ -32,7 +32,17 @@ public sealed class ChangeInvisibleDurationHandler(PopManager pop, BrokerConfig 
             };
         }
 
-        var outcome = pop.ChangeInvisibleDuration(request.Group.Name, handle, duration.Value, out var renewed);
+        ReceiptOutcome outcome;
+        ReceiptHandle renewed;
+        try
+        {
+            outcome = pop.ChangeInvisibleDuration(request.Group.Name, handle, duration.Value, out renewed);
+        }
+        catch (PopJournalUnavailableException ex)
+        {
+            return new ChangeInvisibleDurationResponse { Status = Statuses.Of(Code.InternalServerError, ex.Message) };
+        }
+
         return outcome switch
         {
             ReceiptOutcome.Done => new ChangeInvisibleDurationResponse { Status = Statuses.Ok(), ReceiptHandle = renewed.Encode() },

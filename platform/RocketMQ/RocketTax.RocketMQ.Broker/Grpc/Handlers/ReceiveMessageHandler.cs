@@ -49,7 +49,17 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
 
         // An orderly consumer (push, FIFO) is assigned single queues; everyone else pops the whole broker, as the proxy does.
         var queueId = pop.IsOrderly(request.Group.Name, topic!) ? request.MessageQueue.Id : -1;
-        var messages = await pop.PopAsync(request.Group.Name, topic!, queueId, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PoppedMessage> messages;
+        try
+        {
+            messages = await pop.PopAsync(request.Group.Name, topic!, queueId, filter!, batch, invisible, polling, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PopJournalUnavailableException ex)
+        {
+            await responses.WriteAsync(new ReceiveMessageResponse { Status = Statuses.Of(Code.InternalServerError, ex.Message) }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (messages.Count == 0)
         {
             await responses.WriteAsync(
@@ -114,9 +124,9 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             return (Statuses.Of(Code.IllegalFilterExpression, filterError), null, null, default);
         }
 
-        if (request.LongPollingTimeout is { } polling && polling.ToTimeSpan() < TimeSpan.Zero)
+        if (request.LongPollingTimeout is { } polling && !(ProtoTime.ToTimeSpanOrNull(polling) >= TimeSpan.Zero))
         {
-            return (Statuses.Of(Code.IllegalPollingTime, "the long polling timeout is negative"), null, null, default);
+            return (Statuses.Of(Code.IllegalPollingTime, "the long polling timeout is negative or not a valid duration"), null, null, default);
         }
 
         if (request.AutoRenew)
@@ -124,7 +134,7 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
             return (null, topic, filter, AutoRenewInvisible);
         }
 
-        var invisible = request.InvisibleDuration?.ToTimeSpan();
+        var invisible = ProtoTime.ToTimeSpanOrNull(request.InvisibleDuration);
         var min = TimeSpan.FromMilliseconds(config.MinInvisibleTimeMillsForRecv);
         var max = TimeSpan.FromMilliseconds(config.MaxInvisibleTimeMills);
         if (invisible is null || invisible < min || invisible > max)

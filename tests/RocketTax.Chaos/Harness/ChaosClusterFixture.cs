@@ -1,0 +1,49 @@
+using RocketTax.Testing;
+
+namespace RocketTax.Chaos.Harness;
+
+/// <summary>
+/// The seed's 2m-noslave cluster (two name servers, broker-a and broker-b, each a process with its own store
+/// dir) with <c>SYNC_FLUSH</c> on both masters: the promise under test is that a send answered OK survives
+/// <c>kill -9</c>. Adds what chaos runs need: topics created on the whole cluster, FIFO ones with an orderly group.
+/// </summary>
+public sealed class ChaosClusterFixture : ClusterFixture
+{
+    private static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Both brokers' gRPC endpoints, as clients are given them.</summary>
+    public string Endpoints => $"{BrokerA.GrpcEndpoint};{BrokerB.GrpcEndpoint}";
+
+    /// <summary>Creates <paramref name="stream"/>'s topic on both masters (FIFO ones with an orderly group) and waits until its route names both.</summary>
+    public async Task CreateAsync(TrafficStream stream, CancellationToken cancellationToken)
+    {
+        string[] topicArgs = ["updateTopic", "-n", NamesrvAddr, "-c", "DefaultCluster", "-t", stream.Topic];
+        await RunAdminAsync(stream.Fifo ? [.. topicArgs, "-a", "+message.type=FIFO"] : topicArgs, cancellationToken);
+        if (stream.Fifo)
+        {
+            await RunAdminAsync(["updateSubGroup", "-n", NamesrvAddr, "-c", "DefaultCluster", "-g", stream.ConsumerGroup, "-o", "true"], cancellationToken);
+        }
+
+        await Poll.UntilAsync(() => RouteNamesBothBrokers(stream.Topic, cancellationToken), RouteTimeout,
+            () => $"the route of '{stream.Topic}' never named both brokers", cancellationToken);
+    }
+
+    /// <summary><c>mqadmin consumerProgress</c> of <paramref name="group"/>: per queue, what the broker holds and what the group consumed (for failure messages).</summary>
+    public async Task<string> ConsumerProgressAsync(string group, CancellationToken cancellationToken) =>
+        (await MqAdmin.RunAsync(cancellationToken, null, "consumerProgress", "-n", NamesrvAddr, "-g", group)).ToString();
+
+    protected override BrokerOptions BrokerOptionsFor(string brokerName) =>
+        base.BrokerOptionsFor(brokerName) with { FlushDiskType = "SYNC_FLUSH" };
+
+    private async Task<bool> RouteNamesBothBrokers(string topic, CancellationToken cancellationToken)
+    {
+        var route = await MqAdmin.RunAsync(cancellationToken, null, "topicRoute", "-n", NamesrvAddr, "-t", topic);
+        return route.ExitCode == 0 && route.StdOut.Contains("broker-a", StringComparison.Ordinal) && route.StdOut.Contains("broker-b", StringComparison.Ordinal);
+    }
+
+    private static async Task RunAdminAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var result = await MqAdmin.RunAsync(cancellationToken, null, args);
+        Assert.True(result.ExitCode == 0, $"mqadmin {string.Join(' ', args)} failed: {result}");
+    }
+}

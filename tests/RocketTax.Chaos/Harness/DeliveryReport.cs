@@ -1,0 +1,17 @@
+namespace RocketTax.Chaos.Harness;
+
+/// <summary>What a run's checker saw: every figure a reader of the README's table needs.</summary>
+public sealed record DeliveryReport(
+    int Acknowledged,
+    int Consumed,
+    int Lost,
+    int Duplicated,
+    int OutOfOrder,
+    int UnacknowledgedButDelivered,
+    IReadOnlyList<string> LostSample)
+{
+    public override string ToString() =>
+        $"acknowledged {Acknowledged}, consumed {Consumed}, lost {Lost}, duplicated {Duplicated}, out of order {OutOfOrder}, " +
+        $"delivered without an acknowledged send {UnacknowledgedButDelivered}" +
+        (LostSample.Count > 0 ? $"; lost e.g. {string.Join(", ", LostSample)}" : string.Empty);
+}
