@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -145,6 +147,17 @@ public sealed class GraphFixture : IAsyncDisposable
     }
 
     public HttpClient CreateHttpClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    /// <summary>The seed's <c>GET /send_s1_tax</c> on CityTax, then the wait for ProvinceTax to hold city X's reports; returns how many it holds.</summary>
+    public async Task<long> SendSeedReportsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var city = CreateHttpClient("citytax");
+        using var province = CreateHttpClient("provincetax");
+        (await city.GetAsync("/send_s1_tax", cancellationToken)).EnsureSuccessStatusCode();
+        return await Eventually.ValueAsync(
+            async token => (await province.GetFromJsonAsync<JsonElement>("/api/tax-reports?city=X", token)).GetProperty("total").GetInt64(),
+            total => total >= 100, timeout, cancellationToken);
+    }
 
     private string Describe(string resource, ResourceEvent? last)
     {
