@@ -25,12 +25,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="start"/> and waits until a line of its output contains <paramref name="readyLine"/>;
-    /// fails with its last lines if it exits first or is not ready by <paramref name="deadline"/>. Lines of
-    /// standard error are shown, prefixed with <paramref name="name"/>.
+    /// fails with its last lines if it exits first or is not ready by <paramref name="deadline"/>. With
+    /// <paramref name="echoErrors"/>, lines of standard error are shown, prefixed with <paramref name="name"/>.
     /// </summary>
     /// <param name="home">A directory the server owns, deleted when it stops; null when it owns none.</param>
     public static async Task<ServerProcess> StartAsync(
-        string name, ProcessStartInfo start, string? home, string readyLine, TimeSpan deadline, CancellationToken cancellationToken)
+        string name, ProcessStartInfo start, string? home, string readyLine, TimeSpan deadline, CancellationToken cancellationToken, bool echoErrors = true)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -63,7 +63,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         process.OutputDataReceived += (_, e) => Watch(e.Data, show: false);
-        process.ErrorDataReceived += (_, e) => Watch(e.Data, show: true);
+        process.ErrorDataReceived += (_, e) => Watch(e.Data, show: echoErrors);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
