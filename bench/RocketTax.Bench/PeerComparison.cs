@@ -34,7 +34,7 @@ public static class PeerComparison
     private static string Table(IEnumerable<(ProduceResult Ours, ProduceResult Peer)> pairs)
     {
         var table = new StringBuilder()
-            .AppendLine("| peer | peer's setting | peer | ours | ours ÷ peer, throughput | p99 peer / ours | peak RSS peer / ours |")
+            .AppendLine("| peer | peer's setting | peer's throughput | ours, at matched durability | ours ÷ peer | p99 peer / ours | peak RSS peer / ours |")
             .AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (ours, peer) in pairs)
         {
