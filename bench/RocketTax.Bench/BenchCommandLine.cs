@@ -19,6 +19,9 @@ public static class BenchCommandLine
           consume          a push consumer drains a backlog of --messages
           alloc            BenchmarkDotNet: time and bytes allocated per Producer.SendAsync (memory diagnoser)
           apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root
+          nats-produce     the produce run against nats-server with JetStream (file storage), publish acks awaited
+          rabbitmq-produce the produce run against rabbitmq-server (quorum queue, persistent messages), confirms awaited
+          compare          produce at ASYNC_FLUSH then nats-produce, produce at SYNC_FLUSH then rabbitmq-produce; writes compare.md
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
@@ -47,13 +50,16 @@ public static class BenchCommandLine
             return await AppHostStartBenchmark.RunAsync(runs, Path.Combine("bench", "results"), CancellationToken.None);
         }
 
-        Func<ProduceOptions, CancellationToken, Task<ProduceResult>>? scenario = args.Length == 0 ? null : args[0] switch
+        Func<ProduceOptions, CancellationToken, Task<IReadOnlyList<ProduceResult>>>? scenario = args.Length == 0 ? null : args[0] switch
         {
-            "produce" => ProduceScenario.RunAsync,
-            "client-produce" => ClientScenarios.ProduceAsync,
-            "client-latency" => ClientScenarios.SendLatencyAsync,
-            "e2e" => ClientScenarios.EndToEndAsync,
-            "consume" => ClientScenarios.ConsumeBacklogAsync,
+            "produce" => One(ProduceScenario.RunAsync),
+            "client-produce" => One(ClientScenarios.ProduceAsync),
+            "client-latency" => One(ClientScenarios.SendLatencyAsync),
+            "e2e" => One(ClientScenarios.EndToEndAsync),
+            "consume" => One(ClientScenarios.ConsumeBacklogAsync),
+            "nats-produce" => One(NatsProduceScenario.RunAsync),
+            "rabbitmq-produce" => One(RabbitMqProduceScenario.RunAsync),
+            "compare" => PeerComparison.RunAsync,
             _ => null,
         };
         if (scenario is null)
@@ -112,9 +118,15 @@ public static class BenchCommandLine
             e.Cancel = true;
             cancel.Cancel();
         };
-        var result = await scenario(options, cancel.Token);
-        Console.WriteLine(result.ToMarkdownRow());
-        ResultWriter.Append(options.OutputDirectory, result);
+        foreach (var result in await scenario(options, cancel.Token))
+        {
+            Console.WriteLine(result.ToMarkdownRow());
+            ResultWriter.Append(options.OutputDirectory, result);
+        }
+
         return 0;
     }
+
+    private static Func<ProduceOptions, CancellationToken, Task<IReadOnlyList<ProduceResult>>> One(Func<ProduceOptions, CancellationToken, Task<ProduceResult>> scenario) =>
+        async (options, cancellationToken) => [await scenario(options, cancellationToken)];
 }

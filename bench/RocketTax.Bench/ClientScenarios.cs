@@ -17,13 +17,8 @@ public static class ClientScenarios
     {
         await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
         await using var producer = NewProducer(broker, "client-produce-topic");
-        var body = new byte[options.BodySize];
-        await SendClosedLoopAsync(producer, "client-produce-topic", body, options.Senders, options.Warmup, null, cancellationToken);
-        var cpuBefore = broker.CpuSeconds();
-        var latencies = new LatencyRecorder(options.Messages);
-        var clock = Stopwatch.StartNew();
-        var (sent, failed) = await SendClosedLoopAsync(producer, "client-produce-topic", body, options.Senders, options.Messages, latencies, cancellationToken);
-        return Result("produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", sent, failed, clock.Elapsed, latencies, broker, cpuBefore);
+        return await ClosedLoop.MeasureAsync("produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", options,
+            broker.Resources, SendOne(producer, "client-produce-topic", new byte[options.BodySize]), cancellationToken);
     }
 
     /// <summary>
@@ -35,8 +30,8 @@ public static class ClientScenarios
         await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
         await using var producer = NewProducer(broker, "client-latency-topic");
         var body = new byte[options.BodySize];
-        await SendClosedLoopAsync(producer, "client-latency-topic", body, 16, options.Warmup, null, cancellationToken);
-        var cpuBefore = broker.CpuSeconds();
+        await ClosedLoop.RunAsync(16, options.Warmup, Timeout.InfiniteTimeSpan, SendOne(producer, "client-latency-topic", body), null, cancellationToken);
+        var cpuBefore = broker.Resources.CpuSeconds();
         var total = (int)(options.Rate * options.MaxDuration.TotalSeconds);
         var latencies = new LatencyRecorder(total);
         long failed = 0;
@@ -90,7 +85,7 @@ public static class ClientScenarios
             });
         await consumer.StartAsync(cancellationToken);
         var body = new byte[options.BodySize];
-        var cpuBefore = broker.CpuSeconds();
+        var cpuBefore = broker.Resources.CpuSeconds();
         long failed = 0;
         var clock = Stopwatch.StartNew();
         await PaceAsync(options.Rate, total, async () =>
@@ -121,12 +116,12 @@ public static class ClientScenarios
         await using (var producer = NewProducer(broker, Topic))
         {
             Console.Error.WriteLine($"filling a backlog of {options.Messages:N0} messages");
-            await SendClosedLoopAsync(producer, Topic, new byte[options.BodySize], options.Senders, options.Messages, null, cancellationToken);
+            await ClosedLoop.RunAsync(options.Senders, options.Messages, Timeout.InfiniteTimeSpan, SendOne(producer, Topic, new byte[options.BodySize]), null, cancellationToken);
         }
 
         var received = 0;
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cpuBefore = broker.CpuSeconds();
+        var cpuBefore = broker.Resources.CpuSeconds();
         var clock = Stopwatch.StartNew();
         await using var consumer = new PushConsumer(
             new PushConsumerOptions
@@ -155,34 +150,19 @@ public static class ClientScenarios
     private static Producer NewProducer(BrokerLauncher broker, string topic) =>
         new(new ProducerOptions { Endpoints = $"127.0.0.1:{broker.GrpcPort}", Topics = [topic] });
 
-    private static async Task<(long Sent, long Failed)> SendClosedLoopAsync(
-        Producer producer, string topic, byte[] body, int senders, int total, LatencyRecorder? latencies, CancellationToken cancellationToken)
+    /// <summary>One send through the client; a refusal the client reports counts as failed.</summary>
+    private static ClosedLoop.SendOne SendOne(Producer producer, string topic, byte[] body) => async (_, cancellationToken) =>
     {
-        long next = -1, sent = 0, failed = 0;
-        var clock = Stopwatch.StartNew();
-        using var progress = new Timer(
-            _ => Console.Error.Write($"\r  sent {Interlocked.Read(ref sent):N0} / {total:N0} ({Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds:N0} msg/s)   "),
-            null, 1000, 1000);
-        await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
+        try
         {
-            while (Interlocked.Increment(ref next) < total)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    await producer.SendAsync(new Message(topic, body) { Tag = "2021S1" }, cancellationToken);
-                    latencies?.Record(Stopwatch.GetTimestamp() - started);
-                    Interlocked.Increment(ref sent);
-                }
-                catch (RocketMQException)
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }
-        }));
-        Console.Error.WriteLine();
-        return (sent, failed);
-    }
+            await producer.SendAsync(new Message(topic, body) { Tag = "2021S1" }, cancellationToken);
+            return true;
+        }
+        catch (RocketMQException)
+        {
+            return false;
+        }
+    };
 
     /// <summary>Starts <paramref name="total"/> operations at <paramref name="rate"/> per second (in 1 ms ticks), without waiting for earlier ones.</summary>
     private static async Task PaceAsync(int rate, int total, Func<Task> operation, CancellationToken cancellationToken)
@@ -205,9 +185,6 @@ public static class ClientScenarios
         await Task.WhenAll(inFlight);
     }
 
-    private static ProduceResult Result(string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, BrokerLauncher broker, double cpuBefore)
-    {
-        var (p50, p99, p999) = latencies.Percentiles();
-        return new ProduceResult(scenario, setting, count, failed, elapsed, p50, p99, p999, broker.PeakRssBytes(), broker.CpuSeconds() - cpuBefore, DateTimeOffset.UtcNow);
-    }
+    private static ProduceResult Result(string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, BrokerLauncher broker, double cpuBefore) =>
+        ProduceResult.Measured(scenario, setting, count, failed, elapsed, latencies, broker.Resources, cpuBefore);
 }

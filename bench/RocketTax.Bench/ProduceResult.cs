@@ -18,6 +18,15 @@ public sealed record ProduceResult(
 {
     public double MessagesPerSecond => Count / Elapsed.TotalSeconds;
 
+    /// <summary>A result from recorded latencies and the broker's resources since <paramref name="cpuBefore"/>; no broker when it runs elsewhere.</summary>
+    public static ProduceResult Measured(
+        string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, ProcessResources? broker, double cpuBefore)
+    {
+        var (p50, p99, p999) = latencies.Percentiles();
+        return new ProduceResult(scenario, setting, count, failed, elapsed, p50, p99, p999,
+            broker?.PeakRssBytes() ?? 0, (broker?.CpuSeconds() ?? 0) - cpuBefore, DateTimeOffset.UtcNow);
+    }
+
     public string ToMarkdownRow() => string.Create(CultureInfo.InvariantCulture,
         $"| {Scenario} | {Setting} | {Count:N0} | {MessagesPerSecond:N0} msg/s | {P50Millis:F2} / {P99Millis:F2} / {P999Millis:F2} ms | {BrokerPeakRssBytes / (1024 * 1024)} MB | {BrokerCpuSeconds:F1} s | {Failed} |");
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace RocketTax.Bench;
 
-/// <summary>Appends each result to <c>results.jsonl</c> and rewrites <c>results.md</c> from it.</summary>
+/// <summary>Appends each result to <c>results.jsonl</c> and rewrites <c>results.md</c> and its chart <c>results.png</c> from it.</summary>
 public static class ResultWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
@@ -12,11 +12,12 @@ public static class ResultWriter
         Directory.CreateDirectory(directory);
         var jsonl = Path.Combine(directory, "results.jsonl");
         File.AppendAllText(jsonl, JsonSerializer.Serialize(result, Json) + "\n");
-        var rows = File.ReadAllLines(jsonl)
+        var results = File.ReadAllLines(jsonl)
             .Where(line => line.Length > 0)
             .Select(line => JsonSerializer.Deserialize<ProduceResult>(line, Json)!)
-            .Select(r => r.ToMarkdownRow());
-        File.WriteAllText(Path.Combine(directory, "results.md"), ProduceResult.MarkdownHeader + "\n" + string.Join("\n", rows) + "\n");
+            .ToArray();
+        File.WriteAllText(Path.Combine(directory, "results.md"), ProduceResult.MarkdownHeader + "\n" + string.Join("\n", results.Select(r => r.ToMarkdownRow())) + "\n");
+        ResultChart.Write(results, Path.Combine(directory, "results.png"));
         Console.WriteLine($"results: {Path.GetFullPath(jsonl)}");
     }
 }

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace RocketTax.Bench;
+
+/// <summary>Reads a broker process's resource use from /proc, so ours and the peers are measured alike.</summary>
+public sealed class ProcessResources(int processId)
+{
+    /// <summary>Peak resident set size (VmHWM).</summary>
+    public long PeakRssBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>User + system CPU time the process has used.</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0;
+    }
+}
