@@ -69,12 +69,24 @@ public sealed class GraphFixture : IAsyncDisposable
     public static readonly string[] Resources = ["namesrv1", "namesrv2", "broker-a", "broker-b", "rocketmq", "citytax", "provincetax"];
 
     /// <summary>Builds the AppHost's graph; <paramref name="configure"/> may change it before it starts.</summary>
-    public static async Task<GraphFixture> StartAsync(
-        CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] args)
+    public static Task<GraphFixture> StartAsync(
+        CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] args) =>
+        StartAsync(new DistributedApplicationTestingBuilderOptions(), configure, args, cancellationToken);
+
+    /// <summary>
+    /// Builds the AppHost's graph with the Aspire dashboard beside it, as <c>dotnet run</c> does, but on loopback ports
+    /// the OS picks and with a token of its own, so it never meets another AppHost's dashboard. See <see cref="DashboardUrlAsync"/>.
+    /// </summary>
+    public static Task<GraphFixture> StartWithDashboardAsync(CancellationToken cancellationToken) =>
+        StartAsync(new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, configure: null, [], cancellationToken);
+
+    private static async Task<GraphFixture> StartAsync(
+        DistributedApplicationTestingBuilderOptions options, Action<IDistributedApplicationTestingBuilder>? configure, string[] args,
+        CancellationToken cancellationToken)
     {
         var dataPath = Directory.CreateTempSubdirectory("rockettax-graph-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RocketTax_AppHost>(
-            [$"RocketTax:DataPath={dataPath}", "RocketMQ:RandomPorts=true", .. args], cancellationToken);
+            options, [$"RocketTax:DataPath={dataPath}", "RocketMQ:RandomPorts=true", .. args], cancellationToken);
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(cancellationToken);
         var fixture = new GraphFixture(app, dataPath);
@@ -157,6 +169,21 @@ public sealed class GraphFixture : IAsyncDisposable
         return await Eventually.ValueAsync(
             async token => (await province.GetFromJsonAsync<JsonElement>("/api/tax-reports?city=X", token)).GetProperty("total").GetInt64(),
             total => total >= 100, timeout, cancellationToken);
+    }
+
+    /// <summary>The dashboard's login URL, its browser token included, once the dashboard is healthy (graphs started with the dashboard only).</summary>
+    public async Task<Uri> DashboardUrlAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        try
+        {
+            return await App.GetDashboardUrlAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the dashboard was not healthy within {StartTimeout.TotalSeconds:0} s");
+        }
     }
 
     private string Describe(string resource, ResourceEvent? last)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Playwright;
 using RocketTax.RocketMQ.Client;
+using RocketTax.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace RocketTax.RocketMQ.Console.Tests;
@@ -12,13 +13,12 @@ namespace RocketTax.RocketMQ.Console.Tests;
 /// </summary>
 public sealed class BrowserTests(ConsoleFixture fixture)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task An_operator_sees_the_cluster_watches_lag_finds_a_message_and_resends_a_dead_letter()
     {
-        RequireChromium();
+        Chromium.Require();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Deadline);
         var ct = timeout.Token;
@@ -29,12 +29,7 @@ public sealed class BrowserTests(ConsoleFixture fixture)
         await fixture.NoRetriesAsync(dlqGroup, ct);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         page.SetDefaultTimeout(30_000);
 
@@ -143,26 +138,6 @@ public sealed class BrowserTests(ConsoleFixture fixture)
     // Clicks before the circuit is up would be lost: the layout marks itself once the page is interactive.
     private static Task WaitInteractiveAsync(IPage page) => page.Locator(".console[data-interactive]").WaitForAsync();
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var directory = Environment.GetEnvironmentVariable("ROCKETTAX_SCREENSHOTS") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Directory.GetCurrentDirectory(), "TestResults");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"console-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
-    }
-
-    private static void RequireChromium()
-    {
-        if (File.Exists(ChromiumPath))
-        {
-            return;
-        }
-
-        var reason = $"Chromium is not installed at {ChromiumPath} (apt-get install -y chromium)";
-        Assert.False(Environment.GetEnvironmentVariable("ROCKETTAX_REQUIRE_BROWSER") == "1", $"{reason}, and ROCKETTAX_REQUIRE_BROWSER=1 requires the browser tests to run");
-        Assert.Skip(reason);
-    }
+    private static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathFor($"console-{name}"), FullPage = true });
 }
