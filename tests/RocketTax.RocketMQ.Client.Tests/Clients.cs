@@ -3,11 +3,18 @@ namespace RocketTax.RocketMQ.Client.Tests;
 /// <summary>Client options against a test broker.</summary>
 public static class Clients
 {
-    public static ProducerOptions Producer(string endpoint) => new() { Endpoints = endpoint };
+    /// <summary>
+    /// Longer than the 3 s default: on a 2-core machine running every test project at once, a client's first call
+    /// (JIT, a new HTTP/2 connection, the broker answering Settings) can take longer without anything being wrong.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    public static ProducerOptions Producer(string endpoint) => new() { Endpoints = endpoint, RequestTimeout = RequestTimeout };
 
     public static SimpleConsumerOptions Simple(string endpoint, string group, string topic, string filter = "*", int awaitSeconds = 2) => new()
     {
         Endpoints = endpoint,
+        RequestTimeout = RequestTimeout,
         ConsumerGroup = group,
         Subscriptions = new Dictionary<string, FilterExpression> { [topic] = new(filter) },
         AwaitDuration = TimeSpan.FromSeconds(awaitSeconds),
@@ -16,6 +23,7 @@ public static class Clients
     public static PushConsumerOptions Push(string endpoint, string group, string topic, string filter = "*") => new()
     {
         Endpoints = endpoint,
+        RequestTimeout = RequestTimeout,
         ConsumerGroup = group,
         Subscriptions = new Dictionary<string, FilterExpression> { [topic] = new(filter) },
         MaxConcurrency = 4,

@@ -21,6 +21,8 @@ public sealed class BrokerFuzzFixture : IAsyncLifetime
         Broker = await BrokerProcess.StartNewAsync(null, TestContext.Current.CancellationToken);
         Channel = GrpcChannel.ForAddress($"http://{Broker.GrpcEndpoint}");
         Client = new MessagingService.MessagingServiceClient(Channel);
+        // The first send creates the topic, so every test, whichever runs first, meets an existing one.
+        await AssertHealthyAsync(TestContext.Current.CancellationToken);
     }
 
     /// <summary>The broker process is alive and still does its job: a send and a receive through our client succeed.</summary>
