@@ -41,7 +41,7 @@ public sealed class FailoverGraphTests
 
         // broker-a back, on its old store: it takes sends again.
         await RunAsync(graph, "broker-a", KnownResourceCommands.StartCommand, ct);
-        await graph.WaitHealthyAsync("broker-a", GraphFixture.StartTimeout, ct);
+        await graph.WaitRestartedAsync("broker-a", ct);
         var posted = 60;
         var back = Stopwatch.StartNew();
         while ((await PostAndAwaitSentAsync(city, from: posted++, count: 1, ct))[0].BrokerName != "broker-a")
@@ -58,7 +58,7 @@ public sealed class FailoverGraphTests
         posted += 20;
         Assert.Equal(2, whileProvinceDown.Select(r => r.BrokerName).Distinct().Count());
         await RunAsync(graph, "provincetax", KnownResourceCommands.StartCommand, ct);
-        await graph.WaitHealthyAsync("provincetax", GraphFixture.StartTimeout, ct);
+        await graph.WaitRestartedAsync("provincetax", ct);
         Assert.Equal(posted, await AwaitTotalAsync(province, posted, ct));
         foreach (var id in Enumerable.Range(0, posted).Select(ReportId))
         {

@@ -133,6 +133,27 @@ public sealed class GraphFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// After a start command: waits until <paramref name="resource"/> has left its stopped state, then until it is healthy.
+    /// The first wait keeps the second from taking the stopped state it is leaving for a failure.
+    /// </summary>
+    public async Task WaitRestartedAsync(string resource, CancellationToken cancellationToken)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        try
+        {
+            await notifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is { } state && !IsTerminal(state), deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} did not start within {StartTimeout.TotalSeconds:0} s");
+        }
+
+        await WaitHealthyAsync(resource, StartTimeout, cancellationToken);
+    }
+
     /// <summary>Waits until <paramref name="resource"/> has stopped (after a stop command, or a crash).</summary>
     public async Task WaitStoppedAsync(string resource, CancellationToken cancellationToken)
     {
