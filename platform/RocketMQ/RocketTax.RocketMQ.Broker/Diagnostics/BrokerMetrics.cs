@@ -44,6 +44,9 @@ public sealed class BrokerMetrics
         meter.CreateObservableGauge("rocketmq.storage.size", () => _store.Statistics.CommitLogBytes, "By", "Commit-log bytes on disk.");
     }
 
+    /// <summary>Whether anyone listens to stored bytes, so a caller can skip summing body sizes.</summary>
+    public bool CountsBytes => _bytesIn.Enabled;
+
     /// <summary>A timestamp to pass to the Record methods; 0 when nobody listens to durations.</summary>
     public long StartTimer() => _sendDuration.Enabled || _storeDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
 
