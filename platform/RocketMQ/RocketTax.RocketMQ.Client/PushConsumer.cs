@@ -326,13 +326,22 @@ public sealed class PushConsumer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs handlers one after another. The next handler does not wait for the last message's ack (acks travel in
+    /// batches, a round trip away); the worker ends only once every message it handled is settled.
+    /// </summary>
     private async Task WorkAsync()
     {
+        var settling = new List<Task>();
         await foreach (var delivery in _dispatch.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var result = await HandleAsync(delivery).ConfigureAwait(false);
-            await SettleAsync(delivery.Lease, result).ConfigureAwait(false);
+            // A faulted settlement stays in the list, so the worker still ends with its exception.
+            settling.RemoveAll(static settlement => settlement.IsCompletedSuccessfully);
+            settling.Add(SettleAsync(delivery.Lease, result));
         }
+
+        await Task.WhenAll(settling).ConfigureAwait(false);
     }
 
     private async Task<ConsumeResult> HandleAsync(Delivery delivery)
