@@ -543,7 +543,7 @@ public sealed class MessageStore : IMessageStore
     /// <summary>
     /// ASYNC_FLUSH's fsync every flush interval, on a thread of its own (as RocketMQ's flush service has one): an
     /// fsync blocks for milliseconds, at times tens of them, and on a thread-pool thread it would take one of a
-    /// 2-core broker's two pool threads away from the requests for that long, which shows as send latency spikes.
+    /// 2-core broker's two pool threads away from the requests for that long.
     /// </summary>
     private void RunFlushLoop(CancellationToken cancellationToken)
     {
