@@ -28,6 +28,7 @@ public sealed class PushConsumer : IAsyncDisposable
     private readonly IMessageHandler _handler;
     private readonly ClientSession _session;
     private readonly ConsumerCalls _calls;
+    private readonly AckBatcher _acks;
     private readonly ILogger _logger;
     private readonly Channel<Delivery> _dispatch = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = false });
     private readonly SemaphoreSlim _cacheSlots;
@@ -39,6 +40,7 @@ public sealed class PushConsumer : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private Task _assignmentLoop = Task.CompletedTask;
     private Task _renewalLoop = Task.CompletedTask;
+    private Task _ackLoop = Task.CompletedTask;
     private Task[] _workers = [];
     private bool _started;
     private bool _stopped;
@@ -55,6 +57,7 @@ public sealed class PushConsumer : IAsyncDisposable
         _logger = logger ?? NullLogger<PushConsumer>.Instance;
         _session = new ClientSession(options, ClientType.PushConsumer, options.ConsumerGroup, CompleteSettings, _logger, timeProvider ?? TimeProvider.System);
         _calls = new ConsumerCalls(_session, options.ConsumerGroup);
+        _acks = new AckBatcher(_calls);
         _cacheSlots = new SemaphoreSlim(options.MaxCachedMessages);
     }
 
@@ -90,6 +93,7 @@ public sealed class PushConsumer : IAsyncDisposable
             }
 
             await _session.StartAsync(_options.Subscriptions.Keys, cancellationToken).ConfigureAwait(false);
+            _ackLoop = Task.Run(_acks.RunAsync);
             _workers = [.. Enumerable.Range(0, _options.MaxConcurrency).Select(_ => Task.Run(WorkAsync))];
             _renewalLoop = Task.Run(RenewAsync);
             await ScanAssignmentsAsync(_receiving.Token).ConfigureAwait(false);
@@ -134,6 +138,9 @@ public sealed class PushConsumer : IAsyncDisposable
                 // Handlers now see cancellation; their messages are still settled (nacked) before the client leaves.
                 await workers.ConfigureAwait(false);
             }
+
+            _acks.Complete();
+            await _ackLoop.ConfigureAwait(false);
 
             await _renewing.CancelAsync().ConfigureAwait(false);
             await _renewalLoop.ConfigureAwait(false);
@@ -319,13 +326,22 @@ public sealed class PushConsumer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs handlers one after another. The next handler does not wait for the last message's ack (acks travel in
+    /// batches, a round trip away); the worker ends only once every message it handled is settled.
+    /// </summary>
     private async Task WorkAsync()
     {
+        var settling = new List<Task>();
         await foreach (var delivery in _dispatch.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var result = await HandleAsync(delivery).ConfigureAwait(false);
-            await SettleAsync(delivery.Lease, result).ConfigureAwait(false);
+            // A faulted settlement stays in the list, so the worker still ends with its exception.
+            settling.RemoveAll(static settlement => settlement.IsCompletedSuccessfully);
+            settling.Add(SettleAsync(delivery.Lease, result));
         }
+
+        await Task.WhenAll(settling).ConfigureAwait(false);
     }
 
     private async Task<ConsumeResult> HandleAsync(Delivery delivery)
@@ -403,7 +419,7 @@ public sealed class PushConsumer : IAsyncDisposable
                 {
                     if (result == ConsumeResult.Success)
                     {
-                        await _calls.AckAsync(message, CancellationToken.None).ConfigureAwait(false);
+                        await _acks.AckAsync(message).ConfigureAwait(false);
                     }
                     else if (message.DeliveryAttempt >= policy.MaxAttempts)
                     {

@@ -110,7 +110,8 @@ public sealed class MessageStore : IMessageStore
         // Recovery is synchronous file I/O; keep it off the caller's thread.
         var store = await Task.Run(() => Open(options, logger, timeProvider, cancellationToken), cancellationToken).ConfigureAwait(false);
         store._appender = Task.Run(store.RunAppenderAsync, CancellationToken.None);
-        store._flusher = Task.Run(() => store.RunFlushLoopAsync(store._stopFlushing.Token), CancellationToken.None);
+        store._flusher = Task.Factory.StartNew(
+            () => store.RunFlushLoop(store._stopFlushing.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return store;
     }
 
@@ -539,27 +540,26 @@ public sealed class MessageStore : IMessageStore
         }
     }
 
-    private async Task RunFlushLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// ASYNC_FLUSH's fsync every flush interval, on a thread of its own (as RocketMQ's flush service has one): an
+    /// fsync blocks for milliseconds, at times tens of them, and on a thread-pool thread it would take one of a
+    /// 2-core broker's two pool threads away from the requests for that long.
+    /// </summary>
+    private void RunFlushLoop(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.EffectiveFlushInterval, _timeProvider);
-        try
+        while (!cancellationToken.WaitHandle.WaitOne(_options.EffectiveFlushInterval))
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Flush();
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    _logger.FlushFailed(ex);
-                }
+                Flush();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.FlushFailed(ex);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Disposal stops the loop and does the final flush itself.
-        }
+
+        // Cancelled: disposal does the final flush itself.
     }
 
     /// <summary>Fsyncs dirty commit-log and consume-queue files, then records the flushed offsets in the checkpoint.</summary>

@@ -103,23 +103,40 @@ internal sealed class ConsumerCalls(ClientSession session, string group)
     /// <summary>Acknowledges a message: the broker will not deliver it again.</summary>
     public async Task AckAsync(MessageView message, CancellationToken cancellationToken)
     {
-        var request = new AckMessageRequest
+        var failures = await AckAsync([message], cancellationToken).ConfigureAwait(false);
+        if (failures[0] is { } failure)
         {
-            Group = session.Resource(group),
-            Topic = session.Resource(message.Topic),
-            Entries = { new AckMessageEntry { MessageId = message.MessageId, ReceiptHandle = message.ReceiptHandle } },
-        };
-        var operation = $"AckMessage of message {message.MessageId} (topic '{message.Topic}', group '{group}')";
+            throw failure;
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges messages of one topic delivered by one broker in a single AckMessage call. Returns each message's
+    /// refusal (null where the ack went through); a failure of the call as a whole is thrown.
+    /// </summary>
+    public async Task<RocketMQException?[]> AckAsync(IReadOnlyList<MessageView> messages, CancellationToken cancellationToken)
+    {
+        var first = messages[0];
+        var request = new AckMessageRequest { Group = session.Resource(group), Topic = session.Resource(first.Topic) };
+        foreach (var message in messages)
+        {
+            request.Entries.Add(new AckMessageEntry { MessageId = message.MessageId, ReceiptHandle = message.ReceiptHandle });
+        }
+
+        var operation = messages.Count == 1
+            ? AckOperation(first)
+            : $"AckMessage of {messages.Count} messages (topic '{first.Topic}', group '{group}')";
         var started = session.Time.GetTimestamp();
         Exception? error = null;
         try
         {
-            var response = await session.CallAsync(message.Endpoint, operation, (client, call) => client.AckMessageAsync(request, call), cancellationToken).ConfigureAwait(false);
-            StatusCheck.ThrowIfFailed(response.Status, operation, message.Endpoint);
-            foreach (var entry in response.Entries)
+            var response = await session.CallAsync(first.Endpoint, operation, (client, call) => client.AckMessageAsync(request, call), cancellationToken).ConfigureAwait(false);
+            if (response.Status?.Code != Code.MultipleResults)
             {
-                StatusCheck.ThrowIfFailed(entry.Status, operation, message.Endpoint);
+                StatusCheck.ThrowIfFailed(response.Status, operation, first.Endpoint);
             }
+
+            return EntryFailures(messages, request, response);
         }
         catch (Exception ex)
         {
@@ -128,7 +145,7 @@ internal sealed class ConsumerCalls(ClientSession session, string group)
         }
         finally
         {
-            RocketMQDiagnostics.RecordOperation("ack", "settle", message.Topic, message.Endpoint, session.Time.GetElapsedTime(started), error, group);
+            RocketMQDiagnostics.RecordOperation("ack", "settle", first.Topic, first.Endpoint, session.Time.GetElapsedTime(started), error, group);
         }
     }
 
@@ -184,4 +201,24 @@ internal sealed class ConsumerCalls(ClientSession session, string group)
             (client, call) => client.ForwardMessageToDeadLetterQueueAsync(request, call), cancellationToken).ConfigureAwait(false);
         StatusCheck.ThrowIfFailed(response.Status, operation, message.Endpoint);
     }
+
+    /// <summary>Matches the refused entries of an answer to the messages by receipt handle (the order of the entries is not promised).</summary>
+    private RocketMQException?[] EntryFailures(IReadOnlyList<MessageView> messages, AckMessageRequest request, AckMessageResponse response)
+    {
+        var failures = new RocketMQException?[messages.Count];
+        foreach (var entry in response.Entries.Where(e => e.Status is { Code: not Code.Ok }))
+        {
+            for (var i = 0; i < messages.Count; i++)
+            {
+                if (request.Entries[i].ReceiptHandle == entry.ReceiptHandle)
+                {
+                    failures[i] = StatusCheck.Failure(entry.Status, AckOperation(messages[i]), messages[i].Endpoint);
+                }
+            }
+        }
+
+        return failures;
+    }
+
+    private string AckOperation(MessageView message) => $"AckMessage of message {message.MessageId} (topic '{message.Topic}', group '{group}')";
 }

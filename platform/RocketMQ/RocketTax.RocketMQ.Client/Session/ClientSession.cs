@@ -25,6 +25,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly Func<Settings, Settings> _completeSettings;
     private readonly int? _producerMaxAttempts;
     private readonly ConcurrentDictionary<EndpointAddress, GrpcChannel> _channels = new();
+    private readonly ConcurrentDictionary<EndpointAddress, MessagingService.MessagingServiceClient> _clients = new();
     private readonly ConcurrentDictionary<EndpointAddress, TelemetrySession> _telemetry = new();
     private readonly ConcurrentDictionary<string, TopicRoute> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _staleRoutes = new(StringComparer.Ordinal);
@@ -179,9 +180,9 @@ internal sealed class ClientSession : IAsyncDisposable
         return false;
     }
 
-    /// <summary>The gRPC client for an endpoint; one channel (HTTP/2 connection pool) per endpoint.</summary>
+    /// <summary>The gRPC client for an endpoint, made once (not per call); one channel (HTTP/2 connection pool) per endpoint.</summary>
     public MessagingService.MessagingServiceClient Client(EndpointAddress endpoint) =>
-        new(_channels.GetOrAdd(endpoint, CreateChannel));
+        _clients.GetOrAdd(endpoint, e => new(_channels.GetOrAdd(e, CreateChannel)));
 
     /// <summary>
     /// One unary call with this client's headers and a deadline of the request timeout (or <paramref name="timeout"/>).

@@ -16,10 +16,13 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
 
     private readonly byte[]? _secret = string.IsNullOrEmpty(options.SecretKey) ? null : Encoding.UTF8.GetBytes(options.SecretKey);
 
-    /// <summary>Fresh headers: a new request id and date, and a signature over that date.</summary>
+    /// <summary>The date header and its signature change once a second; every call of that second reuses them.</summary>
+    private Stamp? _stamp;
+
+    /// <summary>Fresh headers: a new request id, the current date, and a signature over that date.</summary>
     public Metadata Create()
     {
-        var dateTime = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var stamp = CurrentStamp();
         var metadata = new Metadata
         {
             { "x-mq-client-id", clientId },
@@ -28,19 +31,43 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
             { "x-mq-protocol-version", "v2" },
             { "x-mq-protocol", "v2" },
             { "x-mq-request-id", Guid.NewGuid().ToString() },
-            { "x-mq-date-time", dateTime },
+            { "x-mq-date-time", stamp.DateTime },
         };
         if (!string.IsNullOrEmpty(options.Namespace))
         {
             metadata.Add("x-mq-namespace", options.Namespace);
         }
 
-        if (_secret is not null)
+        if (stamp.Authorization is { } authorization)
         {
-            var signature = Convert.ToHexString(HMACSHA1.HashData(_secret, Encoding.UTF8.GetBytes(dateTime)));
-            metadata.Add("authorization", $"MQv2-HMAC-SHA1 Credential={options.AccessKey}, SignedHeaders=x-mq-date-time, Signature={signature}");
+            metadata.Add("authorization", authorization);
         }
 
         return metadata;
     }
+
+    private Stamp CurrentStamp()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var second = now.Ticks / TimeSpan.TicksPerSecond;
+        var stamp = Volatile.Read(ref _stamp);
+        if (stamp?.Second == second)
+        {
+            return stamp;
+        }
+
+        var dateTime = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        string? authorization = null;
+        if (_secret is not null)
+        {
+            var signature = Convert.ToHexString(HMACSHA1.HashData(_secret, Encoding.UTF8.GetBytes(dateTime)));
+            authorization = $"MQv2-HMAC-SHA1 Credential={options.AccessKey}, SignedHeaders=x-mq-date-time, Signature={signature}";
+        }
+
+        stamp = new Stamp(second, dateTime, authorization);
+        Volatile.Write(ref _stamp, stamp);
+        return stamp;
+    }
+
+    private sealed record Stamp(long Second, string DateTime, string? Authorization);
 }
