@@ -51,7 +51,8 @@ public static class BenchCommandLine
         if (args is ["apphost-start", ..])
         {
             var runs = Option(args, "--runs") is { } n && int.TryParse(n, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 3;
-            return await AppHostStartBenchmark.RunAsync(runs, Option(args, "--image"), Path.Combine("bench", "results"), CancellationToken.None);
+            using var stop = CancelOnCtrlC();
+            return await AppHostStartBenchmark.RunAsync(runs, Option(args, "--image"), Path.Combine("bench", "results"), stop.Token);
         }
 
         Func<ProduceOptions, CancellationToken, Task<IReadOnlyList<ProduceResult>>>? scenario = args.Length == 0 ? null : args[0] switch
@@ -116,12 +117,7 @@ public static class BenchCommandLine
             i++;
         }
 
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
+        using var cancel = CancelOnCtrlC();
         foreach (var result in await scenario(options, cancel.Token))
         {
             Console.WriteLine(result.ToMarkdownRow());
@@ -129,6 +125,18 @@ public static class BenchCommandLine
         }
 
         return 0;
+    }
+
+    /// <summary>Ctrl+C ends the run through its token, so that what it started is stopped and cleaned up.</summary>
+    private static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return cancel;
     }
 
     private static Func<ProduceOptions, CancellationToken, Task<IReadOnlyList<ProduceResult>>> One(Func<ProduceOptions, CancellationToken, Task<ProduceResult>> scenario) =>
