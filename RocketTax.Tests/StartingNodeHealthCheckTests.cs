@@ -17,7 +17,7 @@ public sealed class StartingNodeHealthCheckTests
         await RunningSinceAsync(DateTime.UtcNow);
         var inner = new AnswersAfter(failures: 3);
 
-        var result = await Check(inner).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        var result = await CheckAsync(inner);
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
         Assert.Equal(4, inner.Calls);
@@ -30,7 +30,7 @@ public sealed class StartingNodeHealthCheckTests
         var inner = new AnswersAfter(failures: int.MaxValue);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var result = await Check(inner).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        var result = await CheckAsync(inner);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.True(clock.Elapsed >= StartingNodeHealthCheck.Patience, $"gave up after {clock.Elapsed}");
@@ -41,27 +41,27 @@ public sealed class StartingNodeHealthCheckTests
     public async Task A_node_running_for_long_is_checked_once()
     {
         await RunningSinceAsync(DateTime.UtcNow - StartingNodeHealthCheck.StartupWindow - TimeSpan.FromMinutes(1));
-        var inner = new AnswersAfter(failures: 3);
-
-        var result = await Check(inner).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
-
-        Assert.Equal(HealthStatus.Unhealthy, result.Status);
-        Assert.Equal(1, inner.Calls);
+        await AssertCheckedOnceAsync(new AnswersAfter(failures: 3));
     }
 
     [Fact(Timeout = 30_000)]
     public async Task A_node_that_exited_is_checked_once()
     {
         await _notifications.PublishUpdateAsync(_node, s => s with { State = KnownResourceStates.Exited, StartTimeStamp = DateTime.UtcNow });
-        var inner = new AnswersAfter(failures: 3);
+        await AssertCheckedOnceAsync(new AnswersAfter(failures: 3));
+    }
 
-        var result = await Check(inner).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+    private Task<HealthCheckResult> CheckAsync(IHealthCheck inner) =>
+        new StartingNodeHealthCheck(inner, _node, _notifications, TimeProvider.System)
+            .CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+    private async Task AssertCheckedOnceAsync(AnswersAfter inner)
+    {
+        var result = await CheckAsync(inner);
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal(1, inner.Calls);
     }
-
-    private StartingNodeHealthCheck Check(IHealthCheck inner) => new(inner, _node, _notifications, TimeProvider.System);
 
     private Task RunningSinceAsync(DateTime started) =>
         _notifications.PublishUpdateAsync(_node, s => s with { State = KnownResourceStates.Running, StartTimeStamp = started });
