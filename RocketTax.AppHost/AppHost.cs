@@ -10,13 +10,16 @@ var rocketmq = builder.AddRocketMQ("rocketmq")
     .WithTopic("tax-data-topic", queues: 4)
     .WithConsole();
 
+// The services start from their built assemblies (no `dotnet run` at each start) once the cluster is healthy.
 builder.AddProject<Projects.RocketTax_CityTax>("citytax")
+    .WithBuiltAssembly()
     .WithEnvironment("TaxReporting__OutboxPath", Path.Combine(data, "citytax", "outbox.db"))
     .WithHttpHealthCheck("/health")
     .WithReference(rocketmq)
     .WaitFor(rocketmq);
 
 builder.AddProject<Projects.RocketTax_ProvinceTax>("provincetax")
+    .WithBuiltAssembly()
     .WithEnvironment("TaxReports__DatabasePath", Path.Combine(data, "provincetax", "reports.db"))
     .WithHttpHealthCheck("/health")
     .WithReference(rocketmq)

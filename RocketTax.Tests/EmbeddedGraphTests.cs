@@ -46,6 +46,29 @@ public sealed class EmbeddedGraphTests
             && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var stored) ? stored : 0;
 
     [Fact(Timeout = GraphFixture.TestTimeoutMs)]
+    public async Task The_services_and_the_console_run_from_their_built_assemblies()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var graph = await GraphFixture.StartAsync(ct);
+        await graph.WaitAllHealthyAsync(ct);
+
+        var notifications = graph.App.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var (resource, assembly) in new[]
+                 {
+                     ("citytax", "RocketTax.CityTax.dll"), ("provincetax", "RocketTax.ProvinceTax.dll"), ("rocketmq-console", "RocketTax.RocketMQ.Console.dll"),
+                 })
+        {
+            var started = await notifications.WaitForResourceAsync(resource, e => Arguments(e.Snapshot).Count > 0, ct);
+            var arguments = Arguments(started.Snapshot);
+            Assert.True(arguments[0].EndsWith(assembly, StringComparison.Ordinal), $"{resource} runs as: {string.Join(' ', arguments)}");
+            Assert.DoesNotContain("run", arguments);
+        }
+    }
+
+    private static IReadOnlyList<string> Arguments(CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.args")?.Value is IEnumerable<string> arguments ? [.. arguments] : [];
+
+    [Fact(Timeout = GraphFixture.TestTimeoutMs)]
     public async Task Disposing_the_app_leaves_no_process_behind()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -5,23 +5,37 @@ using System.Text.Json;
 namespace RocketTax.Bench;
 
 /// <summary>
-/// <c>apphost-start [--runs N]</c>: the time from <c>dotnet run --project RocketTax.AppHost --no-build -c Release</c> to
-/// the whole graph healthy, on fresh stores each run. The services start only once the cluster is healthy (they wait
-/// for it) and their <c>/health</c> includes the RocketMQ route check, so both services answering 200 is the graph
-/// being up. Needs the solution built in Release and the seed's and services' ports free.
+/// <c>apphost-start [--runs N] [--image IMAGE]</c>: the time from <c>dotnet run --project RocketTax.AppHost --no-build -c
+/// Release</c> to the whole graph healthy, on fresh stores each run; with an image, the cluster runs in containers of it
+/// (<c>--rocketmq-mode container</c>). The services start only once the cluster is healthy (they wait for it) and their
+/// <c>/health</c> includes the RocketMQ route check, so both services answering 200 is the graph being up. Needs the
+/// solution built in Release and the seed's and services' ports free.
 /// </summary>
 public static class AppHostStartBenchmark
 {
     private static readonly string[] HealthUrls = ["http://localhost:8000/health", "http://localhost:9000/health"];
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
-    public static async Task<int> RunAsync(int runs, string outputDirectory, CancellationToken cancellationToken)
+    // The seed cluster's name server, remoting and gRPC ports: free again once a run's graph is gone.
+    private static readonly int[] ClusterPorts = [9876, 9877, 10911, 10921, 8081, 8091];
+
+    public static async Task<int> RunAsync(int runs, string? image, string outputDirectory, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var times = new List<double>();
         for (var run = 1; run <= runs; run++)
         {
-            var elapsed = await StartOnceAsync(http, cancellationToken);
+            TimeSpan elapsed;
+            try
+            {
+                elapsed = await StartOnceAsync(http, image, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.WriteLine($"run {run}/{runs}: stopped; its graph is down");
+                return 130;
+            }
+
             times.Add(elapsed.TotalSeconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run}/{runs}: healthy after {elapsed.TotalSeconds:0.0} s"));
         }
@@ -31,6 +45,8 @@ public static class AppHostStartBenchmark
         {
             at = DateTimeOffset.UtcNow,
             scenario = "apphost-start",
+            mode = image is null ? "embedded" : "container",
+            image,
             runs,
             minSeconds = Math.Round(times[0], 1),
             medianSeconds = Math.Round(times[times.Count / 2], 1),
@@ -38,17 +54,18 @@ public static class AppHostStartBenchmark
             cores = Environment.ProcessorCount,
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| apphost-start | {runs} runs | min {summary.minSeconds:0.0} s | median {summary.medianSeconds:0.0} s | max {summary.maxSeconds:0.0} s |"));
+            $"| apphost-start ({summary.mode}) | {runs} runs | min {summary.minSeconds:0.0} s | median {summary.medianSeconds:0.0} s | max {summary.maxSeconds:0.0} s |"));
         Directory.CreateDirectory(outputDirectory);
         await File.AppendAllTextAsync(Path.Combine(outputDirectory, "apphost-start.jsonl"), JsonSerializer.Serialize(summary) + "\n", cancellationToken);
         return 0;
     }
 
-    private static async Task<TimeSpan> StartOnceAsync(HttpClient http, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> StartOnceAsync(HttpClient http, string? image, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("rockettax-bench-start-").FullName;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "run", "--project", "RocketTax.AppHost", "--no-build", "-c", "Release" })
+        string[] arguments = ["run", "--project", "RocketTax.AppHost", "--no-build", "-c", "Release", "--"];
+        foreach (var arg in image is null ? arguments : [.. arguments, "--rocketmq-mode", "container", "--rocketmq-image", image])
         {
             start.ArgumentList.Add(arg);
         }
@@ -107,8 +124,8 @@ public static class AppHostStartBenchmark
     /// <summary>
     /// Stops the AppHost the way Ctrl+C does. <c>dotnet run</c> does not pass SIGTERM on to the program it started, so
     /// the signal goes to that child (the AppHost), which stops its resources; the wrapper then ends by itself. The
-    /// orchestrator ends the brokers a moment after the AppHost, so the next run waits for every process naming
-    /// <paramref name="data"/> to be gone (their ports are the next run's).
+    /// orchestrator ends the brokers (or their containers) a moment after the AppHost, so the next run waits for every
+    /// process naming <paramref name="data"/> to be gone and the cluster's ports to be free.
     /// </summary>
     private static async Task StopAsync(Process wrapper, string data)
     {
@@ -120,9 +137,23 @@ public static class AppHostStartBenchmark
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await wrapper.WaitForExitAsync(timeout.Token);
-        while (ProcessesNaming(data).Any())
+        while (ProcessesNaming(data).Any() || ClusterPorts.Any(Listening))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
+        }
+    }
+
+    private static bool Listening(int port)
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            probe.Connect(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

@@ -18,7 +18,8 @@ public static class BenchCommandLine
           e2e              --rate msg/s for --seconds through the client to a push consumer's handler
           consume          a push consumer drains a backlog of --messages
           alloc            BenchmarkDotNet: time and bytes allocated per Producer.SendAsync (memory diagnoser)
-          apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root
+          apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root;
+                           with --image IMAGE the cluster runs in containers of that image (Docker, the image built)
           nats-produce     the produce run against nats-server with JetStream (file storage), publish acks awaited
           rabbitmq-produce the produce run against rabbitmq-server (quorum queue, persistent messages), confirms awaited
           compare          produce at ASYNC_FLUSH then nats-produce, produce at SYNC_FLUSH then rabbitmq-produce; writes compare.md
@@ -36,6 +37,9 @@ public static class BenchCommandLine
           --out DIR                        where results go (default bench/results)
         """;
 
+    private static string? Option(string[] args, string name) =>
+        Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is ["alloc", ..])
@@ -46,8 +50,9 @@ public static class BenchCommandLine
 
         if (args is ["apphost-start", ..])
         {
-            var runs = args is [_, "--runs", var n] && int.TryParse(n, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 3;
-            return await AppHostStartBenchmark.RunAsync(runs, Path.Combine("bench", "results"), CancellationToken.None);
+            var runs = Option(args, "--runs") is { } n && int.TryParse(n, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed : 3;
+            using var stop = CancelOnCtrlC();
+            return await AppHostStartBenchmark.RunAsync(runs, Option(args, "--image"), Path.Combine("bench", "results"), stop.Token);
         }
 
         Func<ProduceOptions, CancellationToken, Task<IReadOnlyList<ProduceResult>>>? scenario = args.Length == 0 ? null : args[0] switch
@@ -112,12 +117,7 @@ public static class BenchCommandLine
             i++;
         }
 
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
+        using var cancel = CancelOnCtrlC();
         foreach (var result in await scenario(options, cancel.Token))
         {
             Console.WriteLine(result.ToMarkdownRow());
@@ -125,6 +125,18 @@ public static class BenchCommandLine
         }
 
         return 0;
+    }
+
+    /// <summary>Ctrl+C ends the run through its token, so that what it started is stopped and cleaned up.</summary>
+    private static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return cancel;
     }
 
     private static Func<ProduceOptions, CancellationToken, Task<IReadOnlyList<ProduceResult>>> One(Func<ProduceOptions, CancellationToken, Task<ProduceResult>> scenario) =>

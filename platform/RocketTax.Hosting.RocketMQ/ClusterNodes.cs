@@ -157,7 +157,13 @@ internal sealed class ClusterNodes(IDistributedApplicationBuilder builder, Rocke
     private void AddHealthCheck(IResource resource, Func<IServiceProvider, IHealthCheck> factory)
     {
         var key = $"{resource.Name}_check";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, factory, failureStatus: null, tags: null, timeout: TimeSpan.FromSeconds(5)));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            key,
+            services => new StartingNodeHealthCheck(
+                factory(services), resource, services.GetRequiredService<ResourceNotificationService>(), services.GetService<TimeProvider>() ?? TimeProvider.System),
+            failureStatus: null,
+            tags: null,
+            timeout: TimeSpan.FromSeconds(8)));
         resource.Annotations.Add(new HealthCheckAnnotation(key));
         resource.Annotations.Add(ManifestPublishingCallbackAnnotation.Ignore);
     }

@@ -28,7 +28,8 @@ public static class RocketMQConsoleBuilderExtensions
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var dashboardUrl = app.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
 
-        var console = app.AddProject(name ?? $"{cluster.Name}-console", ConsoleProject.Path)
+        var console = app.AddProject<ConsoleProject>(name ?? $"{cluster.Name}-console")
+            .WithBuiltAssembly()
             .WithEnvironment("ConnectionStrings__rocketmq", () => nameServers ?? cluster.NameServerAddresses)
             .WithEnvironment("Console__BrowserToken", token)
             .WithParentRelationship(builder)
