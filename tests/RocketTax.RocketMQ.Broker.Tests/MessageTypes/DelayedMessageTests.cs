@@ -79,8 +79,10 @@ public sealed class DelayedMessageTests(MessageTypesBrokerFixture fixture) : ICl
         await using var admin = new MessageTypesClient(fixture.Broker);
         await admin.CreateTopicAsync("recall-topic", "DELAY", 2, Ct);
         using var client = new RawBrokerClient(fixture.Broker.GrpcEndpoint);
-        var recalled = MessageTypesClient.Delayed("recall-topic", "recalled", DateTimeOffset.UtcNow.AddSeconds(1.5));
-        var kept = MessageTypesClient.Delayed("recall-topic", "kept", DateTimeOffset.UtcNow.AddSeconds(1.5));
+        // Both fall due together, late enough that the recall comes first even on a loaded machine.
+        var due = DateTimeOffset.UtcNow.AddSeconds(5);
+        var recalled = MessageTypesClient.Delayed("recall-topic", "recalled", due);
+        var kept = MessageTypesClient.Delayed("recall-topic", "kept", due);
         var sent = await client.SendAsync(Ct, recalled);
         Assert.Equal(Code.Ok, (await client.SendAsync(Ct, kept)).Status.Code);
 
