@@ -207,6 +207,23 @@ public sealed class GraphFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>The console's login URL, its browser token included, as the cluster resource links to it.</summary>
+    public async Task<Uri> ConsoleLoginUrlAsync(CancellationToken cancellationToken)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        try
+        {
+            var cluster = await notifications.WaitForResourceAsync("rocketmq", e => e.Snapshot.Urls.Any(url => url.Name == "console"), deadline.Token);
+            return new Uri(cluster.Snapshot.Urls.First(url => url.Name == "console").Url);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the cluster resource had no console link within {StartTimeout.TotalSeconds:0} s");
+        }
+    }
+
     private string Describe(string resource, ResourceEvent? last)
     {
         var text = new StringBuilder()

@@ -12,12 +12,15 @@ namespace RocketTax.Testing;
 /// </summary>
 public sealed class ConsolePages(IPage page, Uri baseAddress, string screenshotPrefix)
 {
+    /// <summary>The first page of a console process just started renders cold (JIT, the cluster's first remoting calls).</summary>
+    private const float FirstLoadTimeoutMs = 90_000;
+
     public IPage Page => page;
 
     /// <summary>Opens the token URL, which logs the browser in and lands on the cluster page, and checks it lists each broker.</summary>
     public async Task LogInAsync(string loginUrl, params string[] brokers)
     {
-        await page.GotoAsync(loginUrl);
+        await page.GotoAsync(loginUrl, new PageGotoOptions { Timeout = FirstLoadTimeoutMs });
         foreach (var broker in brokers)
         {
             await Expect(page.Locator("#brokers")).ToContainTextAsync(broker);
