@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,10 +25,11 @@ public sealed class GraphFixture : IAsyncDisposable
     private readonly Dictionary<string, ConcurrentQueue<string>> _logs = [];
     private readonly List<Task> _logReaders = [];
 
-    private GraphFixture(DistributedApplication app, string dataPath)
+    private GraphFixture(DistributedApplication app, string dataPath, string? dashboardApiKey)
     {
         App = app;
         DataPath = dataPath;
+        DashboardApiKey = dashboardApiKey;
         // Console logs of DCP resources are only captured while someone watches them (the dashboard, or this).
         var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
@@ -66,30 +68,38 @@ public sealed class GraphFixture : IAsyncDisposable
     /// <summary>Where this graph's brokers and services keep their files; every process it starts names it.</summary>
     public string DataPath { get; }
 
+    /// <summary>The key of the dashboard's telemetry API (<c>X-API-Key</c>), for graphs started with the dashboard.</summary>
+    public string? DashboardApiKey { get; }
+
     public static readonly string[] Resources = ["namesrv1", "namesrv2", "broker-a", "broker-b", "rocketmq", "citytax", "provincetax"];
 
     /// <summary>Builds the AppHost's graph; <paramref name="configure"/> may change it before it starts.</summary>
     public static Task<GraphFixture> StartAsync(
         CancellationToken cancellationToken, Action<IDistributedApplicationTestingBuilder>? configure = null, params string[] args) =>
-        StartAsync(new DistributedApplicationTestingBuilderOptions(), configure, args, cancellationToken);
+        StartAsync(new DistributedApplicationTestingBuilderOptions(), configure, args, dashboardApiKey: null, cancellationToken);
 
     /// <summary>
     /// Builds the AppHost's graph with the Aspire dashboard beside it, as <c>dotnet run</c> does, but on loopback ports
-    /// the OS picks and with a token of its own, so it never meets another AppHost's dashboard. See <see cref="DashboardUrlAsync"/>.
+    /// the OS picks and with a token of its own, so it never meets another AppHost's dashboard. See <see cref="DashboardUrlAsync"/>;
+    /// its telemetry API takes <see cref="DashboardApiKey"/>.
     /// </summary>
-    public static Task<GraphFixture> StartWithDashboardAsync(CancellationToken cancellationToken) =>
-        StartAsync(new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, configure: null, [], cancellationToken);
+    public static Task<GraphFixture> StartWithDashboardAsync(CancellationToken cancellationToken)
+    {
+        var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        return StartAsync(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, configure: null, [$"AppHost:DashboardApiKey={apiKey}"], apiKey, cancellationToken);
+    }
 
     private static async Task<GraphFixture> StartAsync(
         DistributedApplicationTestingBuilderOptions options, Action<IDistributedApplicationTestingBuilder>? configure, string[] args,
-        CancellationToken cancellationToken)
+        string? dashboardApiKey, CancellationToken cancellationToken)
     {
         var dataPath = Directory.CreateTempSubdirectory("rockettax-graph-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RocketTax_AppHost>(
             options, [$"RocketTax:DataPath={dataPath}", "RocketMQ:RandomPorts=true", .. args], cancellationToken);
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(cancellationToken);
-        var fixture = new GraphFixture(app, dataPath);
+        var fixture = new GraphFixture(app, dataPath, dashboardApiKey);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -204,6 +214,23 @@ public sealed class GraphFixture : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the dashboard was not healthy within {StartTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>The console's login URL, its browser token included, as the cluster resource links to it.</summary>
+    public async Task<Uri> ConsoleLoginUrlAsync(CancellationToken cancellationToken)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StartTimeout);
+        try
+        {
+            var cluster = await notifications.WaitForResourceAsync("rocketmq", e => e.Snapshot.Urls.Any(url => url.Name == "console"), deadline.Token);
+            return new Uri(cluster.Snapshot.Urls.First(url => url.Name == "console").Url);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the cluster resource had no console link within {StartTimeout.TotalSeconds:0} s");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using RocketTax.RocketMQ.Client;
 using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Remoting.Admin;
+using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Console.Tests;
 

@@ -69,11 +69,14 @@ public sealed class MessageView
     /// <summary>How long the broker keeps it invisible after this delivery.</summary>
     internal TimeSpan InvisibleDuration { get; init; }
 
-    /// <summary>The W3C trace context of the producer, from <c>traceparent</c> or the system trace context.</summary>
+    /// <summary>The W3C trace context of the producer, from the <c>traceparent</c> property.</summary>
     internal string? TraceParent { get; init; }
 
     /// <summary>The W3C trace state that came with <see cref="TraceParent"/>.</summary>
     internal string? TraceState { get; init; }
+
+    /// <summary>The system trace context: the store span of a tracing broker, else what the producer wrote there.</summary>
+    internal string? SystemTraceContext { get; init; }
 
     /// <summary>The latest receipt handle: acks and renewals must use the newest one.</summary>
     internal string ReceiptHandle

@@ -347,10 +347,10 @@ public sealed class PushConsumer : IAsyncDisposable
     private async Task<ConsumeResult> HandleAsync(Delivery delivery)
     {
         var message = delivery.Lease.Message;
-        TraceContext.TryParse(message.TraceParent, message.TraceState, out var producerContext);
-        ActivityLink[]? links = delivery.ReceiveContext == default ? null : [new ActivityLink(delivery.ReceiveContext)];
+        var (parent, producer) = TraceContext.Continuation(message);
+        ActivityLink[] links = [.. new[] { delivery.ReceiveContext, producer }.Where(context => context != default).Select(context => new ActivityLink(context))];
         using var activity = RocketMQDiagnostics.Source.StartActivity(
-            $"{message.Topic} process", ActivityKind.Consumer, producerContext == default ? delivery.ReceiveContext : producerContext, links: links);
+            $"{message.Topic} process", ActivityKind.Consumer, parent == default ? delivery.ReceiveContext : parent, links: links);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(RocketMQDiagnostics.System, RocketMQDiagnostics.SystemValue);

@@ -13,7 +13,7 @@ public sealed class BrokerTelemetryTests(OtlpBrokerFixture fixture) : IClassFixt
     private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task A_send_is_stored_in_a_span_of_the_producer_trace_and_its_delivery_links_back_to_the_producer()
+    public async Task A_send_is_stored_in_a_span_of_the_producer_trace_that_its_consumer_continues_from()
     {
         var ct = TestContext.Current.CancellationToken;
         var topic = NewName("traced");
@@ -35,30 +35,59 @@ public sealed class BrokerTelemetryTests(OtlpBrokerFixture fixture) : IClassFixt
         Assert.Equal(message.SystemProperties.MessageId, Attribute(store.Attributes, "messaging.message.id"));
         Assert.Equal("receive", Attribute(store.Attributes, "messaging.operation.type"));
 
-        var (status, received) = await client.ReceiveAsync("traced-group", topic, "*", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), ct);
-        Assert.Equal(Code.Ok, status.Code);
-        Assert.Single(received);
+        // The consumer gets the store span as the message's trace context, and the producer's span beside it.
+        var delivered = await ReceiveOneAsync(client, "traced-group", topic, ct);
+        Assert.Equal(TraceParentOf(store), delivered.SystemProperties.TraceContext);
+        Assert.Equal(message.UserProperties["traceparent"], delivered.UserProperties["traceparent"]);
 
         var (_, deliver) = await fixture.Receiver.Inbox.WaitForSpanAsync(s => s.Name == $"{topic} deliver", ExportTimeout, ct);
         var link = Assert.Single(deliver.Links);
-        Assert.Equal(producer.TraceId.ToHexString(), Hex(link.TraceId));
-        Assert.Equal(producer.SpanId.ToHexString(), Hex(link.SpanId));
+        Assert.Equal(Hex(store.TraceId), Hex(link.TraceId));
+        Assert.Equal(Hex(store.SpanId), Hex(link.SpanId));
         Assert.Equal("traced-group", Attribute(deliver.Attributes, "messaging.consumer.group.name"));
         Assert.Equal(SpanKind.Producer, deliver.Kind);
     }
 
     [Fact]
-    public async Task A_send_without_trace_context_starts_its_own_trace()
+    public async Task A_producer_context_in_the_system_trace_context_only_stays_reachable_as_traceparent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var topic = NewName("systraced");
+        var producer = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
+        using var client = new RawBrokerClient(fixture.Broker.GrpcEndpoint);
+        var message = RawBrokerClient.NewMessage(topic, "report");
+        message.SystemProperties.TraceContext = producer;
+
+        Assert.Equal(Code.Ok, (await client.SendAsync(ct, message)).Status.Code);
+
+        var (_, store) = await fixture.Receiver.Inbox.WaitForSpanAsync(s => s.Name == $"{topic} store", ExportTimeout, ct);
+        Assert.Equal(producer[3..35], Hex(store.TraceId));
+        var delivered = await ReceiveOneAsync(client, "systraced-group", topic, ct);
+        Assert.Equal(TraceParentOf(store), delivered.SystemProperties.TraceContext);
+        Assert.Equal(producer, delivered.UserProperties["traceparent"]);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("00-not-a-trace-context-01")]
+    public async Task A_send_without_a_valid_trace_context_starts_its_own_trace_that_its_consumer_continues(string? traceParent)
     {
         var ct = TestContext.Current.CancellationToken;
         var topic = NewName("untraced");
         using var client = new RawBrokerClient(fixture.Broker.GrpcEndpoint);
+        var message = RawBrokerClient.NewMessage(topic, "report");
+        if (traceParent is not null)
+        {
+            message.UserProperties["traceparent"] = traceParent;
+        }
 
-        var sent = await client.SendAsync(ct, RawBrokerClient.NewMessage(topic, "report"));
-        Assert.Equal(Code.Ok, sent.Status.Code);
+        Assert.Equal(Code.Ok, (await client.SendAsync(ct, message)).Status.Code);
 
         var (_, store) = await fixture.Receiver.Inbox.WaitForSpanAsync(s => s.Name == $"{topic} store", ExportTimeout, ct);
         Assert.True(store.ParentSpanId.IsEmpty, $"expected a root span, got parent {Hex(store.ParentSpanId)}");
+        var delivered = await ReceiveOneAsync(client, "untraced-group", topic, ct);
+        Assert.Equal(TraceParentOf(store), delivered.SystemProperties.TraceContext);
+        Assert.Equal(traceParent, delivered.UserProperties.GetValueOrDefault("traceparent"));
     }
 
     [Fact]
@@ -119,4 +148,13 @@ public sealed class BrokerTelemetryTests(OtlpBrokerFixture fixture) : IClassFixt
     }
 
     private static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    private static string TraceParentOf(Span span) => $"00-{Hex(span.TraceId)}-{Hex(span.SpanId)}-01";
+
+    private static async Task<Message> ReceiveOneAsync(RawBrokerClient client, string group, string topic, CancellationToken ct)
+    {
+        var (status, received) = await client.ReceiveAsync(group, topic, "*", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), ct);
+        Assert.Equal(Code.Ok, status.Code);
+        return Assert.Single(received);
+    }
 }

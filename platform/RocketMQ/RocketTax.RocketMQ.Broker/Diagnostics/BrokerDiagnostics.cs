@@ -8,8 +8,9 @@ namespace RocketTax.RocketMQ.Broker.Diagnostics;
 
 /// <summary>
 /// The broker's one <see cref="ActivitySource"/> (named like its meter, after the project) and its two spans:
-/// <c>{topic} store</c> continues the producer's trace while a send is appended, <c>{topic} deliver</c> hands
-/// messages to a consumer, linked to each message's trace. With no listener nothing is allocated.
+/// <c>{topic} store</c> continues the producer's trace while a send is appended and becomes the parent its consumers
+/// continue from; <c>{topic} deliver</c> hands messages to a consumer, linked to each message's trace. With no listener
+/// nothing is allocated.
 /// </summary>
 public static class BrokerDiagnostics
 {
@@ -47,7 +48,7 @@ public static class BrokerDiagnostics
         var single = records.Count == 1 ? MessageTraceContext.Read(records[0].Properties) : default;
         var activity = single != default
             ? Start($"{topic} store", ActivityKind.Consumer, single, links: null)
-            : Start($"{topic} store", ActivityKind.Consumer, metadata.CallerContext, Links(records.Select(r => r.Properties)));
+            : Start($"{topic} store", ActivityKind.Consumer, metadata.CallerContext, Links(records.Select(r => r.Properties), MessageTraceContext.Read));
         if (activity is { IsAllDataRequested: true })
         {
             SetCommonTags(activity, topic, "receive", "store", records.Count);
@@ -65,7 +66,24 @@ public static class BrokerDiagnostics
         return activity;
     }
 
-    /// <summary>The span of handing popped messages to a consumer: a child of its receive call, linked to each message's producer.</summary>
+    /// <summary>
+    /// Makes the store span the parent a consumer continues from: each message of its trace gets the span as its
+    /// <c>trace_context</c>, while <c>traceparent</c> keeps the producer's span for consumers to link to.
+    /// </summary>
+    public static void ContinueFrom(Activity? store, MessageRecord[] records)
+    {
+        if (store is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < records.Length; i++)
+        {
+            records[i] = MessageTraceContext.ContinuedBy(store, records[i]);
+        }
+    }
+
+    /// <summary>The span of handing popped messages to a consumer: a child of its receive call, linked to each message's store span (or producer).</summary>
     public static Activity? StartDeliver(string topic, string group, IReadOnlyList<PoppedMessage> messages, ClientMetadata metadata)
     {
         if (!Source.HasListeners())
@@ -73,7 +91,7 @@ public static class BrokerDiagnostics
             return null;
         }
 
-        var activity = Start($"{topic} deliver", ActivityKind.Producer, metadata.CallerContext, Links(messages.Select(m => m.Message.Properties)));
+        var activity = Start($"{topic} deliver", ActivityKind.Producer, metadata.CallerContext, Links(messages.Select(m => m.Message.Properties), MessageTraceContext.ReadLastHop));
         if (activity is { IsAllDataRequested: true })
         {
             SetCommonTags(activity, topic, "send", "deliver", messages.Count);
@@ -110,8 +128,8 @@ public static class BrokerDiagnostics
         return Source.StartActivity(name, kind, parent, links: links);
     }
 
-    private static ActivityLink[] Links(IEnumerable<IReadOnlyDictionary<string, string>> messages) =>
-        messages.Select(MessageTraceContext.Read).Where(context => context != default).Distinct().Select(context => new ActivityLink(context)).ToArray();
+    private static ActivityLink[] Links(IEnumerable<IReadOnlyDictionary<string, string>> messages, Func<IReadOnlyDictionary<string, string>, ActivityContext> read) =>
+        messages.Select(read).Where(context => context != default).Distinct().Select(context => new ActivityLink(context)).ToArray();
 
     private static void SetCommonTags(Activity activity, string topic, string operationType, string operationName, int count)
     {

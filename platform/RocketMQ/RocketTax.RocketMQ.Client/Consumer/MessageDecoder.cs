@@ -40,8 +40,9 @@ internal static class MessageDecoder
             QueueId = system.QueueId,
             QueueOffset = system.HasQueueOffset ? system.QueueOffset : 0,
             InvisibleDuration = system.InvisibleDuration?.ToTimeSpan() ?? TimeSpan.Zero,
-            TraceParent = traceParent ?? (system.HasTraceContext ? system.TraceContext : null),
+            TraceParent = traceParent,
             TraceState = traceState,
+            SystemTraceContext = system.HasTraceContext ? system.TraceContext : null,
         };
         return (view, intact);
     }

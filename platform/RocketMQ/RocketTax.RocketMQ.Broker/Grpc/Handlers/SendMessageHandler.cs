@@ -13,7 +13,7 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// SendMessage: validates every message of the request, then appends them all or none. A FIFO message goes to
 /// the queue its message group hashes to (unless the client chose one); a delayed message due later goes to the
 /// timer, a transactional one to the half-message queue. The append runs in a <c>{topic} store</c> span that
-/// continues the producer's trace.
+/// continues the producer's trace, and the stored messages carry that span to their consumers.
 /// </summary>
 public sealed class SendMessageHandler(
     TopicManager topics, IMessageStore store, TimerMessageService timer, TransactionalMessageService transactions,
@@ -96,6 +96,7 @@ public sealed class SendMessageHandler(
 
         var response = new SendMessageResponse { Status = Statuses.Ok() };
         using var activity = BrokerDiagnostics.StartStore(topic.Name, records, metadata);
+        BrokerDiagnostics.ContinueFrom(activity, records);
         var storeStarted = metrics.StartTimer();
         try
         {

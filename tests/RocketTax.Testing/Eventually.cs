@@ -1,4 +1,4 @@
-namespace RocketTax.RocketMQ.Console.Tests;
+namespace RocketTax.Testing;
 
 /// <summary>Polls a condition until it holds or the caller's deadline passes; the failure names what was awaited.</summary>
 public static class Eventually
