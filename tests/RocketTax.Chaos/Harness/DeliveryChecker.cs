@@ -24,15 +24,16 @@ public sealed class DeliveryChecker
 
     /// <summary>
     /// A consumer received <paramref name="key"/>; <paramref name="group"/> and <paramref name="sequence"/> when it
-    /// belongs to a FIFO message group, and <paramref name="via"/> (which consumer, queue, offset, attempt) for the report.
+    /// belongs to a FIFO message group, <paramref name="via"/> (which consumer, queue, offset, attempt) for the report,
+    /// and <paramref name="at"/> when the consumer took it, if it is another process that reported it later.
     /// </summary>
-    public void Delivered(string key, string? group = null, long sequence = 0, string via = "")
+    public void Delivered(string key, string? group = null, long sequence = 0, string via = "", DateTime? at = null)
     {
         Interlocked.Increment(ref _consumed);
         var count = _deliveries.AddOrUpdate(key, 1, static (_, n) => n + 1);
         if (group is not null && count == 1)
         {
-            _groups.GetOrAdd(group, static _ => new()).Enqueue(new FirstDelivery(key, sequence, via, DateTime.UtcNow));
+            _groups.GetOrAdd(group, static _ => new()).Enqueue(new FirstDelivery(key, sequence, via, at ?? DateTime.UtcNow));
         }
     }
 
@@ -65,7 +66,8 @@ public sealed class DeliveryChecker
         foreach (var (group, deliveries) in _groups)
         {
             FirstDelivery? highest = null;
-            foreach (var delivery in deliveries.Where(d => _acknowledged.ContainsKey(d.Key)))
+            // By when each was taken, not when it was recorded: a consumer process reports its work through a pipe, late.
+            foreach (var delivery in deliveries.Where(d => _acknowledged.ContainsKey(d.Key)).OrderBy(d => d.At))
             {
                 if (highest is not null && delivery.Sequence < highest.Sequence)
                 {
