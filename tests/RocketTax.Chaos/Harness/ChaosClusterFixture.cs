@@ -24,8 +24,23 @@ public sealed class ChaosClusterFixture : ClusterFixture
             await RunAdminAsync(["updateSubGroup", "-n", NamesrvAddr, "-c", "DefaultCluster", "-g", stream.ConsumerGroup, "-o", "true"], cancellationToken);
         }
 
-        await Poll.UntilAsync(() => RouteNamesBothBrokers(stream.Topic, cancellationToken), RouteTimeout,
+        await Poll.UntilAsync(() => RouteNamesBothBrokersAsync(stream.Topic, cancellationToken), RouteTimeout,
             () => $"the route of '{stream.Topic}' never named both brokers", cancellationToken);
+    }
+
+    /// <summary>Waits until <paramref name="nameServer"/> alone (a restarted one starts empty) lists both brokers again: they re-registered with it.</summary>
+    public Task WaitUntilRegisteredWithAsync(NameServerProcess nameServer, TimeSpan within, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(async () =>
+        {
+            var list = await MqAdmin.RunAsync(cancellationToken, null, "clusterList", "-n", nameServer.Address);
+            return list.ExitCode == 0 && NamesBothBrokers(list.StdOut);
+        }, within, () => $"the name server on {nameServer.Address} never listed both brokers again", cancellationToken);
+
+    /// <summary>Whether the route of <paramref name="topic"/>, as <c>mqadmin -n ns1;ns2</c> gets it from whichever name server answers, names both brokers.</summary>
+    public async Task<bool> RouteNamesBothBrokersAsync(string topic, CancellationToken cancellationToken)
+    {
+        var route = await MqAdmin.RunAsync(cancellationToken, null, "topicRoute", "-n", NamesrvAddr, "-t", topic);
+        return route.ExitCode == 0 && NamesBothBrokers(route.StdOut);
     }
 
     /// <summary><c>mqadmin consumerProgress</c> of <paramref name="group"/>: per queue, what the broker holds and what the group consumed (for failure messages).</summary>
@@ -35,11 +50,8 @@ public sealed class ChaosClusterFixture : ClusterFixture
     protected override BrokerOptions BrokerOptionsFor(string brokerName) =>
         base.BrokerOptionsFor(brokerName) with { FlushDiskType = "SYNC_FLUSH" };
 
-    private async Task<bool> RouteNamesBothBrokers(string topic, CancellationToken cancellationToken)
-    {
-        var route = await MqAdmin.RunAsync(cancellationToken, null, "topicRoute", "-n", NamesrvAddr, "-t", topic);
-        return route.ExitCode == 0 && route.StdOut.Contains("broker-a", StringComparison.Ordinal) && route.StdOut.Contains("broker-b", StringComparison.Ordinal);
-    }
+    private static bool NamesBothBrokers(string output) =>
+        output.Contains("broker-a", StringComparison.Ordinal) && output.Contains("broker-b", StringComparison.Ordinal);
 
     private static async Task RunAdminAsync(string[] args, CancellationToken cancellationToken)
     {
