@@ -1,4 +1,5 @@
 using RocketTax.Chaos.Harness;
+using RocketTax.RocketMQ.Client;
 
 namespace RocketTax.Chaos.Soak;
 
@@ -19,6 +20,7 @@ public sealed class SoakTests(ChaosClusterFixture cluster) : IClassFixture<Chaos
     private static readonly TimeSpan ConsumerInvisibleDuration = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FreshConsumerWindow = TimeSpan.FromSeconds(15);
 
     [Fact(Timeout = 4 * 60 * 60 * 1000)]
     public async Task Broker_memory_and_open_files_stay_flat_under_steady_load_with_a_fault_at_every_interval()
@@ -50,10 +52,36 @@ public sealed class SoakTests(ChaosClusterFixture cluster) : IClassFixture<Chaos
         WriteSamples(samples);
         ChaosLog.Write($"soak {soaked.TotalMinutes:0.0} min, a fault every {faultEvery.TotalSeconds:0} s ({string.Join(", ", faults.GroupBy(f => f).Select(g => $"{g.Count()} × {g.Key}"))}), " +
                        $"{samples.Count} samples every {sampleEvery.TotalSeconds:0} s; {openFiles}; {rss}; {traffic.SendFailures} sends failed; {report}");
-        Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}; last failure: {traffic.LastFailure}{Environment.NewLine}" +
-                                      string.Join(Environment.NewLine, await Task.WhenAll(streams.Select(st => cluster.ConsumerProgressAsync(st.ConsumerGroup, ct)))));
+        if (report.Lost > 0)
+        {
+            // Tells a client that stopped receiving (a fresh consumer gets the messages) from a broker that lost them.
+            var fresh = await FreshConsumerReceivesAsync(streams[0], ct);
+            Assert.Fail($"Acknowledged messages were not delivered: {report}; a fresh consumer of '{streams[0].ConsumerGroup}' then received {fresh} messages " +
+                        $"in {FreshConsumerWindow.TotalSeconds:0} s; last failure: {traffic.LastFailure}{Environment.NewLine}" +
+                        string.Join(Environment.NewLine, await Task.WhenAll(streams.Select(st => cluster.ConsumerProgressAsync(st.ConsumerGroup, ct)))));
+        }
+
         Assert.True(openFiles.Growth <= MaxOpenFilesGrowth, $"broker-b's open files grew by more than {MaxOpenFilesGrowth}: {openFiles}");
         Assert.True(rss.Growth <= rss.FirstMedian * MaxRssGrowthRatio, $"broker-b's resident memory grew by more than {MaxRssGrowthRatio:P0}: {rss}");
+    }
+
+    /// <summary>How many messages a new consumer of <paramref name="stream"/>'s group receives (and leaves unacked) within <see cref="FreshConsumerWindow"/>.</summary>
+    private async Task<int> FreshConsumerReceivesAsync(TrafficStream stream, CancellationToken ct)
+    {
+        await using var consumer = new SimpleConsumer(new SimpleConsumerOptions
+        {
+            Endpoints = cluster.Endpoints,
+            ConsumerGroup = stream.ConsumerGroup,
+            Subscriptions = new Dictionary<string, FilterExpression> { [stream.Topic] = FilterExpression.SubAll },
+            AwaitDuration = TimeSpan.FromSeconds(1),
+        });
+        var received = 0;
+        for (var until = DateTime.UtcNow + FreshConsumerWindow; DateTime.UtcNow < until;)
+        {
+            received += (await consumer.ReceiveAsync(SimpleConsumer.MaxBatchSize, StepTimeout, ct)).Count;
+        }
+
+        return received;
     }
 
     /// <summary>Reads broker-b's footprint at every tick until the soak ends.</summary>
