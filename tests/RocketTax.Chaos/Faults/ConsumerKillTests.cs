@@ -12,7 +12,6 @@ public sealed class ConsumerKillTests(ChaosClusterFixture cluster) : IClassFixtu
     private static readonly TimeSpan VictimInvisibleDuration = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FirstReceiveTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RedeliveryTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ProgressTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
 
     [Fact(Timeout = 300_000)]
@@ -22,14 +21,7 @@ public sealed class ConsumerKillTests(ChaosClusterFixture cluster) : IClassFixtu
         var trials = ChaosSettings.ProcessKillTrials;
         var random = new Random(ChaosSettings.Seed);
         TrafficStream[] streams = [new("chaos-consumer-kill-topic", "chaos-consumer-kill-group"), new("chaos-consumer-kill-fifo", "chaos-consumer-kill-fifo-group", Fifo: true)];
-        foreach (var stream in streams)
-        {
-            await cluster.CreateAsync(stream, ct);
-        }
-
-        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
-        traffic.Start();
-        await traffic.WaitForAcknowledgedAsync(50, ProgressTimeout, ct);
+        await using var traffic = await cluster.StartTrafficAsync(streams, ct);
         var (abandoned, consumed, slowest) = (0, 0, TimeSpan.Zero);
         for (var trial = 1; trial <= trials; trial++)
         {

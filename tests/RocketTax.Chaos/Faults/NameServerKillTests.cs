@@ -20,14 +20,7 @@ public sealed class NameServerKillTests(ChaosClusterFixture cluster) : IClassFix
         var trials = ChaosSettings.ProcessKillTrials;
         var random = new Random(ChaosSettings.Seed);
         TrafficStream[] streams = [new("chaos-ns-kill-topic", "chaos-ns-kill-group"), new("chaos-ns-kill-fifo", "chaos-ns-kill-fifo-group", Fifo: true)];
-        foreach (var stream in streams)
-        {
-            await cluster.CreateAsync(stream, ct);
-        }
-
-        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
-        traffic.Start();
-        await traffic.WaitForAcknowledgedAsync(50, ProgressTimeout, ct);
+        await using var traffic = await cluster.StartTrafficAsync(streams, ct);
         for (var trial = 1; trial <= trials; trial++)
         {
             var victim = random.Next(2) == 0 ? cluster.NameServer1 : cluster.NameServer2;

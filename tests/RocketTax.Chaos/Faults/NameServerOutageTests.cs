@@ -20,14 +20,8 @@ public sealed class NameServerOutageTests(ChaosClusterFixture cluster) : IClassF
     {
         var ct = TestContext.Current.CancellationToken;
         TrafficStream[] streams = [new("chaos-ns-topic", "chaos-ns-group"), new("chaos-ns-fifo", "chaos-ns-fifo-group", Fifo: true)];
-        foreach (var stream in streams.Append(ProbeStream))
-        {
-            await cluster.CreateAsync(stream, ct);
-        }
-
-        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
-        traffic.Start();
-        await traffic.WaitForAcknowledgedAsync(50, ProgressTimeout, ct);
+        await cluster.CreateAsync(ProbeStream, ct);
+        await using var traffic = await cluster.StartTrafficAsync(streams, ct);
         var groupsBefore = await MessageGroupQueues.ProbeAsync(cluster.Endpoints, ProbeStream.Topic, ct);
 
         await cluster.NameServer1.KillAsync(ct);

@@ -9,7 +9,9 @@ namespace RocketTax.Chaos.Harness;
 /// </summary>
 public sealed class ChaosClusterFixture : ClusterFixture
 {
+    private const int FirstSends = 50;
     private static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TrafficStartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Both brokers' gRPC endpoints, as clients are given them.</summary>
     public string Endpoints => $"{BrokerA.GrpcEndpoint};{BrokerB.GrpcEndpoint}";
@@ -26,6 +28,28 @@ public sealed class ChaosClusterFixture : ClusterFixture
 
         await Poll.UntilAsync(() => RouteNamesBothBrokersAsync(stream.Topic, cancellationToken), RouteTimeout,
             () => $"the route of '{stream.Topic}' never named both brokers", cancellationToken);
+    }
+
+    /// <summary>Creates the topics of <paramref name="streams"/>, starts traffic on them and waits until it flows, before any fault.</summary>
+    public async Task<TrafficDriver> StartTrafficAsync(IReadOnlyList<TrafficStream> streams, CancellationToken cancellationToken)
+    {
+        foreach (var stream in streams)
+        {
+            await CreateAsync(stream, cancellationToken);
+        }
+
+        var traffic = new TrafficDriver(Endpoints, streams, new DeliveryChecker());
+        traffic.Start();
+        try
+        {
+            await traffic.WaitForAcknowledgedAsync(FirstSends, TrafficStartTimeout, cancellationToken);
+            return traffic;
+        }
+        catch
+        {
+            await traffic.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Waits until <paramref name="nameServer"/> alone (a restarted one starts empty) lists both brokers again: they re-registered with it.</summary>

@@ -28,14 +28,7 @@ public sealed class SoakTests(ChaosClusterFixture cluster) : IClassFixture<Chaos
         var ct = TestContext.Current.CancellationToken;
         var (duration, faultEvery, sampleEvery) = (ChaosSettings.SoakDuration, ChaosSettings.SoakFaultInterval, ChaosSettings.SoakSampleInterval);
         TrafficStream[] streams = [new("chaos-soak-topic", "chaos-soak-group"), new("chaos-soak-fifo", "chaos-soak-fifo-group", Fifo: true)];
-        foreach (var stream in streams)
-        {
-            await cluster.CreateAsync(stream, ct);
-        }
-
-        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
-        traffic.Start();
-        await traffic.WaitForAcknowledgedAsync(50, StepTimeout, ct);
+        await using var traffic = await cluster.StartTrafficAsync(streams, ct);
 
         var pid = cluster.BrokerB.ProcessId ?? throw new InvalidOperationException("broker-b is not running");
         var started = DateTime.UtcNow;
