@@ -14,7 +14,7 @@ public sealed class SoakTests(ChaosClusterFixture cluster) : IClassFixture<Chaos
     /// <summary>Sockets and segment files come and go with faults; a leak of one per failover exceeds this within a long soak.</summary>
     private const int MaxOpenFilesGrowth = 64;
 
-    /// <summary>The GC grows its budget with load, so the level may rise; doubling it from the first third is what a leak looks like.</summary>
+    /// <summary>The GC grows its budget with load, so the level may rise; half as much again as in the first third is what a leak looks like.</summary>
     private const double MaxRssGrowthRatio = 0.5;
 
     private static readonly TimeSpan ConsumerInvisibleDuration = TimeSpan.FromSeconds(3);
