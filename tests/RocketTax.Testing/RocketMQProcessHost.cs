@@ -7,7 +7,11 @@ namespace RocketTax.Testing;
 public static class RocketMQProcessHost
 {
     /// <summary>A start info for <c>dotnet rocketmq.dll &lt;args&gt;</c> with redirected UTF-8 output.</summary>
-    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args)
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args) =>
+        StartInfo(workingDirectory, RepositoryLayout.BrokerAssembly, args);
+
+    /// <summary>A start info for <c>dotnet &lt;assembly&gt; &lt;args&gt;</c> with redirected UTF-8 output, such as a client the tests kill.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, string assembly, IEnumerable<string> args)
     {
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
@@ -18,7 +22,7 @@ public static class RocketMQProcessHost
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        startInfo.ArgumentList.Add(RepositoryLayout.BrokerAssembly);
+        startInfo.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             startInfo.ArgumentList.Add(arg);

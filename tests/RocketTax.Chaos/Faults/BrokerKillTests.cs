@@ -19,14 +19,7 @@ public sealed class BrokerKillTests(ChaosClusterFixture cluster) : IClassFixture
         var trials = ChaosSettings.Trials;
         var random = new Random(ChaosSettings.Seed);
         TrafficStream[] streams = [new("chaos-kill-topic", "chaos-kill-group"), new("chaos-kill-fifo", "chaos-kill-fifo-group", Fifo: true)];
-        foreach (var stream in streams)
-        {
-            await cluster.CreateAsync(stream, ct);
-        }
-
-        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
-        traffic.Start();
-        await traffic.WaitForAcknowledgedAsync(50, ProgressTimeout, ct);
+        await using var traffic = await cluster.StartTrafficAsync(streams, ct);
         for (var trial = 1; trial <= trials; trial++)
         {
             // A random moment: somewhere in the next 0.1-1.5 s of traffic.
@@ -49,11 +42,7 @@ public sealed class BrokerKillTests(ChaosClusterFixture cluster) : IClassFixture
         var trials = ChaosSettings.StallTrials;
         var random = new Random(ChaosSettings.Seed);
         TrafficStream[] streams = [new("chaos-stall-topic", "chaos-stall-group")];
-        await cluster.CreateAsync(streams[0], ct);
-
-        await using var traffic = new TrafficDriver(cluster.Endpoints, streams, new DeliveryChecker());
-        traffic.Start();
-        await traffic.WaitForAcknowledgedAsync(50, ProgressTimeout, ct);
+        await using var traffic = await cluster.StartTrafficAsync(streams, ct);
         var pid = cluster.BrokerA.ProcessId ?? throw new InvalidOperationException("broker-a is not running");
         for (var trial = 1; trial <= trials; trial++)
         {

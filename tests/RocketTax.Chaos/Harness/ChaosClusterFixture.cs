@@ -9,7 +9,9 @@ namespace RocketTax.Chaos.Harness;
 /// </summary>
 public sealed class ChaosClusterFixture : ClusterFixture
 {
+    private const int FirstSends = 50;
     private static readonly TimeSpan RouteTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan TrafficStartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Both brokers' gRPC endpoints, as clients are given them.</summary>
     public string Endpoints => $"{BrokerA.GrpcEndpoint};{BrokerB.GrpcEndpoint}";
@@ -24,8 +26,45 @@ public sealed class ChaosClusterFixture : ClusterFixture
             await RunAdminAsync(["updateSubGroup", "-n", NamesrvAddr, "-c", "DefaultCluster", "-g", stream.ConsumerGroup, "-o", "true"], cancellationToken);
         }
 
-        await Poll.UntilAsync(() => RouteNamesBothBrokers(stream.Topic, cancellationToken), RouteTimeout,
+        await Poll.UntilAsync(() => RouteNamesBothBrokersAsync(stream.Topic, cancellationToken), RouteTimeout,
             () => $"the route of '{stream.Topic}' never named both brokers", cancellationToken);
+    }
+
+    /// <summary>Creates the topics of <paramref name="streams"/>, starts traffic on them and waits until it flows, before any fault.</summary>
+    public async Task<TrafficDriver> StartTrafficAsync(IReadOnlyList<TrafficStream> streams, CancellationToken cancellationToken)
+    {
+        foreach (var stream in streams)
+        {
+            await CreateAsync(stream, cancellationToken);
+        }
+
+        var traffic = new TrafficDriver(Endpoints, streams, new DeliveryChecker());
+        traffic.Start();
+        try
+        {
+            await traffic.WaitForAcknowledgedAsync(FirstSends, TrafficStartTimeout, cancellationToken);
+            return traffic;
+        }
+        catch
+        {
+            await traffic.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="nameServer"/> alone (a restarted one starts empty) lists both brokers again: they re-registered with it.</summary>
+    public Task WaitUntilRegisteredWithAsync(NameServerProcess nameServer, TimeSpan within, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(async () =>
+        {
+            var list = await MqAdmin.RunAsync(cancellationToken, null, "clusterList", "-n", nameServer.Address);
+            return list.ExitCode == 0 && NamesBothBrokers(list.StdOut);
+        }, within, () => $"the name server on {nameServer.Address} never listed both brokers again", cancellationToken);
+
+    /// <summary>Whether the route of <paramref name="topic"/>, as <c>mqadmin -n ns1;ns2</c> gets it from whichever name server answers, names both brokers.</summary>
+    public async Task<bool> RouteNamesBothBrokersAsync(string topic, CancellationToken cancellationToken)
+    {
+        var route = await MqAdmin.RunAsync(cancellationToken, null, "topicRoute", "-n", NamesrvAddr, "-t", topic);
+        return route.ExitCode == 0 && NamesBothBrokers(route.StdOut);
     }
 
     /// <summary><c>mqadmin consumerProgress</c> of <paramref name="group"/>: per queue, what the broker holds and what the group consumed (for failure messages).</summary>
@@ -35,11 +74,8 @@ public sealed class ChaosClusterFixture : ClusterFixture
     protected override BrokerOptions BrokerOptionsFor(string brokerName) =>
         base.BrokerOptionsFor(brokerName) with { FlushDiskType = "SYNC_FLUSH" };
 
-    private async Task<bool> RouteNamesBothBrokers(string topic, CancellationToken cancellationToken)
-    {
-        var route = await MqAdmin.RunAsync(cancellationToken, null, "topicRoute", "-n", NamesrvAddr, "-t", topic);
-        return route.ExitCode == 0 && route.StdOut.Contains("broker-a", StringComparison.Ordinal) && route.StdOut.Contains("broker-b", StringComparison.Ordinal);
-    }
+    private static bool NamesBothBrokers(string output) =>
+        output.Contains("broker-a", StringComparison.Ordinal) && output.Contains("broker-b", StringComparison.Ordinal);
 
     private static async Task RunAdminAsync(string[] args, CancellationToken cancellationToken)
     {

@@ -5,37 +5,40 @@ namespace RocketTax.Chaos.Harness;
 /// <summary>
 /// Records every send the broker acknowledged and every delivery a consumer got, and judges them: an
 /// acknowledged message never delivered is lost; a second delivery is a duplicate (at-least-once allows it);
-/// within a FIFO message group, a message first delivered after a later-sent one is out of order.
+/// within a FIFO message group, an acknowledged message first delivered after a later-sent acknowledged one is
+/// out of order. Order is judged among acknowledged sends only: a send the producer saw fail promises no place
+/// in its group (the broker may still store it, late), and it is judged at report time because a consumer can
+/// see a message before its producer sees the acknowledgement.
 /// </summary>
 public sealed class DeliveryChecker
 {
-    private const int LostSampleSize = 10;
+    private const int SampleSize = 10;
 
     private readonly ConcurrentDictionary<string, byte> _acknowledged = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _deliveries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _lastInGroup = new(StringComparer.Ordinal);
-    private int _outOfOrder;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<FirstDelivery>> _groups = new(StringComparer.Ordinal);
     private int _consumed;
 
     /// <summary>The broker answered OK to the send of <paramref name="key"/>.</summary>
     public void Acknowledged(string key) => _acknowledged.TryAdd(key, 0);
 
-    /// <summary>A consumer received <paramref name="key"/>; <paramref name="group"/> and <paramref name="sequence"/> when it belongs to a FIFO message group.</summary>
-    public void Delivered(string key, string? group = null, long sequence = 0)
+    /// <summary>
+    /// A consumer received <paramref name="key"/>; <paramref name="group"/> and <paramref name="sequence"/> when it
+    /// belongs to a FIFO message group, <paramref name="via"/> (which consumer, queue, offset, attempt) for the report,
+    /// and <paramref name="at"/> when the consumer took it, if it is another process that reported it later.
+    /// </summary>
+    public void Delivered(string key, string? group = null, long sequence = 0, string via = "", DateTime? at = null)
     {
         Interlocked.Increment(ref _consumed);
         var count = _deliveries.AddOrUpdate(key, 1, static (_, n) => n + 1);
-        if (group is null || count > 1)
+        if (group is not null && count == 1)
         {
-            return;
-        }
-
-        var previous = _lastInGroup.AddOrUpdate(group, sequence, (_, last) => Math.Max(last, sequence));
-        if (previous != sequence && previous > sequence)
-        {
-            Interlocked.Increment(ref _outOfOrder);
+            _groups.GetOrAdd(group, static _ => new()).Enqueue(new FirstDelivery(key, sequence, via, at ?? DateTime.UtcNow));
         }
     }
+
+    /// <summary>Whether a consumer has received <paramref name="key"/> (and, for the process consumer, acked it).</summary>
+    public bool WasDelivered(string key) => _deliveries.ContainsKey(key);
 
     /// <summary>Acknowledged sends not delivered yet.</summary>
     public int Missing => _acknowledged.Keys.Count(k => !_deliveries.ContainsKey(k));
@@ -45,13 +48,36 @@ public sealed class DeliveryChecker
     public DeliveryReport Report()
     {
         var lost = _acknowledged.Keys.Where(k => !_deliveries.ContainsKey(k)).ToList();
+        var outOfOrder = OutOfOrder().ToList();
         return new DeliveryReport(
             _acknowledged.Count,
             Volatile.Read(ref _consumed),
             lost.Count,
             _deliveries.Values.Sum(n => n - 1),
-            Volatile.Read(ref _outOfOrder),
+            outOfOrder.Count,
             _deliveries.Keys.Count(k => !_acknowledged.ContainsKey(k)),
-            lost.Take(LostSampleSize).ToList());
+            lost.Take(SampleSize).ToList(),
+            outOfOrder.Take(SampleSize).ToList());
     }
+
+    /// <summary>Each acknowledged first delivery that came after a higher sequence of its group, with when, to line it up with the run's faults.</summary>
+    private IEnumerable<string> OutOfOrder()
+    {
+        foreach (var (group, deliveries) in _groups)
+        {
+            FirstDelivery? highest = null;
+            // By when each was taken, not when it was recorded: a consumer process reports its work through a pipe, late.
+            foreach (var delivery in deliveries.Where(d => _acknowledged.ContainsKey(d.Key)).OrderBy(d => d.At))
+            {
+                if (highest is not null && delivery.Sequence < highest.Sequence)
+                {
+                    yield return $"{group} #{delivery.Sequence} ({delivery.Via} at {delivery.At:HH:mm:ss.fff}) after #{highest.Sequence} ({highest.Via} at {highest.At:HH:mm:ss.fff})";
+                }
+
+                highest = highest is null || delivery.Sequence > highest.Sequence ? delivery : highest;
+            }
+        }
+    }
+
+    private sealed record FirstDelivery(string Key, long Sequence, string Via, DateTime At);
 }

@@ -141,7 +141,8 @@ public sealed class TrafficDriver : IAsyncDisposable
                 {
                     var key = message.Keys.Count > 0 ? message.Keys[0] : message.MessageId;
                     var sequence = long.Parse(message.Properties.GetValueOrDefault(SequenceProperty, "0"), CultureInfo.InvariantCulture);
-                    Checker.Delivered(key, message.MessageGroup is { } group ? $"{stream.Topic}/{group}" : null, sequence);
+                    Checker.Delivered(key, message.MessageGroup is { } group ? $"{stream.Topic}/{group}" : null, sequence,
+                        $"live consumer, queue {message.QueueId}@{message.QueueOffset} attempt {message.DeliveryAttempt}");
                     await consumer.AckAsync(message, stop);
                 }
             }

@@ -7,11 +7,11 @@ namespace RocketTax.RocketMQ.Broker.Cluster;
 
 /// <summary>
 /// Routes of the whole cluster, read from the name servers (any one that answers) and cached: a route younger
-/// than <see cref="FreshFor"/> is served without asking, and while no name server answers a cached route is
-/// served for up to <c>routeCacheMaxStaleMillis</c>.
+/// than <see cref="FreshFor"/> is served without asking, and while no name server answers the last route one
+/// gave is served, however long the outage lasts.
 /// </summary>
 public sealed partial class ClusterRouteService(
-    NameServerList nameServers, BrokerConfig config, RemotingClient client, TimeProvider time, ILogger<ClusterRouteService> logger)
+    NameServerList nameServers, RemotingClient client, TimeProvider time, ILogger<ClusterRouteService> logger)
 {
     /// <summary>How long a route is served without asking again; clients ask every 30 s, so this only absorbs bursts.</summary>
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(2);
@@ -38,12 +38,9 @@ public sealed partial class ClusterRouteService(
             RequestCode.GetRouteInfoByTopic, new Dictionary<string, string> { ["topic"] = topic }), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
-            if (cached is not null && now - cached.FetchedAt <= TimeSpan.FromMilliseconds(config.RouteCacheMaxStaleMillis))
-            {
-                return new RouteLookup(cached.Route, RouteLookupOutcome.StaleCache);
-            }
-
-            return new RouteLookup(null, RouteLookupOutcome.Unavailable);
+            // However old: a name-server outage says nothing about which brokers hold the topic, and a route that
+            // shrank to this broker would move every FIFO message group to another queue, out of order.
+            return cached is null ? new RouteLookup(null, RouteLookupOutcome.Unavailable) : new RouteLookup(cached.Route, RouteLookupOutcome.StaleCache);
         }
 
         if (response.Code == ResponseCode.TopicNotExist)

@@ -6,7 +6,7 @@ public enum RouteLookupOutcome
     /// <summary>A name server answered with the route just now (or within the freshness window).</summary>
     NameServer,
 
-    /// <summary>No name server answered; the route is a cached one, within <c>routeCacheMaxStaleMillis</c>.</summary>
+    /// <summary>No name server answered; the route is the last one a name server gave.</summary>
     StaleCache,
 
     /// <summary>A name server answered TOPIC_NOT_EXIST: no broker of the cluster serves the topic.</summary>

@@ -31,9 +31,6 @@ public sealed record BrokerConfig
     /// <summary>Milliseconds between registrations with every name server (RocketMQ's key; 30 s).</summary>
     public long RegisterNameServerPeriod { get; init; } = 30_000;
 
-    /// <summary>How stale a cached cluster route may be while no name server answers; past it, routes name this broker only.</summary>
-    public long RouteCacheMaxStaleMillis { get; init; } = 30_000;
-
     /// <summary>The remoting port (10911), the one the boot line names.</summary>
     public int ListenPort { get; init; } = 10911;
 

@@ -46,7 +46,6 @@ public static class BrokerConfigLoader
             "flushDiskType" => config with { FlushDiskType = setting.Enum<FlushDiskType>(("ASYNC_FLUSH", FlushDiskType.AsyncFlush), ("SYNC_FLUSH", FlushDiskType.SyncFlush)) },
             "namesrvAddr" => config with { NamesrvAddr = setting.Endpoints() },
             "registerNameServerPeriod" => config with { RegisterNameServerPeriod = setting.Long(100, 24L * 60 * 60 * 1000) },
-            "routeCacheMaxStaleMillis" => config with { RouteCacheMaxStaleMillis = setting.Long(0, 24L * 60 * 60 * 1000) },
             "listenPort" => config with { ListenPort = setting.Port() },
             "grpcServerPort" => config with { GrpcServerPort = setting.Port() },
             "brokerIP1" => config with { BrokerIP1 = setting.NonEmpty() },

@@ -7,8 +7,8 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 
 /// <summary>
 /// QueryRoute: every queue of the topic on every master of the cluster, each with the gRPC endpoint of the
-/// broker that holds it. Without name servers (or while none answers and the cached route is too old), this
-/// broker's own queues.
+/// broker that holds it; while no name server answers, the last route one gave. Without name servers (or
+/// before any answered about the topic), this broker's own queues.
 /// </summary>
 public sealed class QueryRouteHandler(TopicManager topics, MessageQueues queues, ClusterRouteService routes, ClusterTopicCreator creator)
 {
