@@ -57,7 +57,7 @@ public sealed class PushConsumer : IAsyncDisposable
         _logger = logger ?? NullLogger<PushConsumer>.Instance;
         _session = new ClientSession(options, ClientType.PushConsumer, options.ConsumerGroup, CompleteSettings, _logger, timeProvider ?? TimeProvider.System);
         _calls = new ConsumerCalls(_session, options.ConsumerGroup);
-        _acks = new AckBatcher(_calls);
+        _acks = new AckBatcher(messages => _calls.AckAsync(messages, CancellationToken.None));
         _cacheSlots = new SemaphoreSlim(options.MaxCachedMessages);
     }
 

@@ -1,18 +1,21 @@
 using System.Threading.Channels;
+using RocketTax.RocketMQ.Client.Session;
 
 namespace RocketTax.RocketMQ.Client.Consumer;
 
 /// <summary>
 /// Coalesces a push consumer's acks: those settled while an AckMessage call is on the wire go to the broker together
-/// in the next call (one per broker and topic). A busy consumer then makes one call per batch instead of one per
-/// message, and an idle one still acks at once, since nothing waits for a batch to fill.
+/// in the next call. A busy consumer then makes one call per batch instead of one per message, and an idle one still
+/// acks at once, since nothing waits for a batch to fill. Each broker and topic is a lane of its own, one call in flight
+/// at a time, so a broker that stalls holds back only its own acks, never another broker's.
 /// </summary>
-internal sealed class AckBatcher(ConsumerCalls calls)
+internal sealed class AckBatcher(Func<IReadOnlyList<MessageView>, Task<RocketMQException?[]>> ack)
 {
     /// <summary>Entries per AckMessage call at most.</summary>
     public const int MaxEntries = 64;
 
     private readonly Channel<PendingAck> _pending = Channel.CreateUnbounded<PendingAck>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<(EndpointAddress Endpoint, string Topic), Lane> _lanes = [];
 
     /// <summary>Acks <paramref name="message"/> with the next batch; completes when its broker accepted it, or faults with its refusal.</summary>
     /// <exception cref="InvalidOperationException">The batcher was completed.</exception>
@@ -27,49 +30,105 @@ internal sealed class AckBatcher(ConsumerCalls calls)
         return pending.Acked.Task;
     }
 
-    /// <summary>Sends the acks in batches until <see cref="Complete"/> was called and every ack was answered.</summary>
+    /// <summary>Hands the acks to their lanes until <see cref="Complete"/> was called, then waits for every ack to be answered.</summary>
     public async Task RunAsync()
     {
-        var batch = new List<PendingAck>(MaxEntries);
-        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var pending in _pending.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (batch.Count < MaxEntries && _pending.Reader.TryRead(out var next))
+            var key = (pending.Message.Endpoint, pending.Message.Topic);
+            if (!_lanes.TryGetValue(key, out var lane))
             {
-                batch.Add(next);
+                _lanes[key] = lane = new Lane(ack);
             }
 
-            await Task.WhenAll(batch.GroupBy(a => (a.Message.Endpoint, a.Message.Topic)).Select(SendAsync)).ConfigureAwait(false);
-            batch.Clear();
+            lane.Add(pending);
         }
+
+        await Task.WhenAll(_lanes.Values.Select(l => l.Sending)).ConfigureAwait(false);
     }
 
     /// <summary>Takes no more acks; <see cref="RunAsync"/> ends once those taken are answered.</summary>
     public void Complete() => _pending.Writer.TryComplete();
 
-    private async Task SendAsync(IEnumerable<PendingAck> acks)
+    /// <summary>The acks of one broker and topic: sent in batches, one call at a time, while any are waiting.</summary>
+    private sealed class Lane(Func<IReadOnlyList<MessageView>, Task<RocketMQException?[]>> ack)
     {
-        var batch = acks.ToList();
-        try
+        private readonly Queue<PendingAck> _waiting = new();
+        private Task _sending = Task.CompletedTask;
+        private bool _busy;
+
+        /// <summary>The sending that runs while acks wait; done when the lane is idle.</summary>
+        public Task Sending
         {
-            var failures = await calls.AckAsync([.. batch.Select(a => a.Message)], CancellationToken.None).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
+            get
             {
-                if (failures[i] is { } refusal)
+                lock (_waiting)
                 {
-                    batch[i].Acked.TrySetException(refusal);
-                }
-                else
-                {
-                    batch[i].Acked.TrySetResult();
+                    return _sending;
                 }
             }
         }
-        catch (Exception ex)
+
+        public void Add(PendingAck pending)
         {
-            // The call failed as a whole: each waiting settle sees the failure and decides (retry or log) for its message.
-            foreach (var ack in batch)
+            lock (_waiting)
             {
-                ack.Acked.TrySetException(ex);
+                _waiting.Enqueue(pending);
+                if (!_busy)
+                {
+                    _busy = true;
+                    _sending = Task.Run(SendWhileWaitingAsync);
+                }
+            }
+        }
+
+        private async Task SendWhileWaitingAsync()
+        {
+            while (true)
+            {
+                var batch = new List<PendingAck>(MaxEntries);
+                lock (_waiting)
+                {
+                    while (batch.Count < MaxEntries && _waiting.TryDequeue(out var next))
+                    {
+                        batch.Add(next);
+                    }
+
+                    if (batch.Count == 0)
+                    {
+                        _busy = false;
+                        return;
+                    }
+                }
+
+                await SendAsync(batch).ConfigureAwait(false);
+            }
+        }
+
+        private async Task SendAsync(List<PendingAck> batch)
+        {
+            try
+            {
+                var failures = await ack([.. batch.Select(a => a.Message)]).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (failures[i] is { } refusal)
+                    {
+                        batch[i].Acked.TrySetException(refusal);
+                    }
+                    else
+                    {
+                        batch[i].Acked.TrySetResult();
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // The call failed as a whole: each waiting settle sees the failure and decides (retry or log) for its message.
+                foreach (var pending in batch)
+                {
+                    pending.Acked.TrySetException(ex);
+                }
             }
         }
     }
