@@ -38,6 +38,7 @@ public sealed class EmbeddedGraphTests
             deadline.CancelAfter(DeliveryTimeout);
             var shown = await notifications.WaitForResourceAsync(broker, e => StoredMessages(e.Snapshot) > 0, deadline.Token);
             Assert.Contains(shown.Snapshot.Properties, p => p.Name == "rocketmq.topics");
+            Assert.Contains(shown.Snapshot.Properties, p => p.Name == "rocketmq.get.tps");
         }
     }
 

@@ -9,8 +9,8 @@ using RocketTax.RocketMQ.Remoting.Body;
 namespace RocketTax.Hosting.RocketMQ;
 
 /// <summary>
-/// Keeps each broker's figures on its resource, where the dashboard shows them under Properties: messages in per
-/// second, messages and bytes stored, topics, disk use. They are read with <c>GET_BROKER_RUNTIME_INFO</c>, as
+/// Keeps each broker's figures on its resource, where the dashboard shows them under Properties: messages in and out
+/// per second, messages and bytes stored, topics, disk use. They are read with <c>GET_BROKER_RUNTIME_INFO</c>, as
 /// <c>mqadmin brokerStatus</c> reads them, every <see cref="Interval"/> while the app runs; a broker that does not
 /// answer (stopped, restarting) keeps its last figures until it answers again.
 /// </summary>
@@ -20,6 +20,7 @@ internal static class BrokerLiveProperties
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
 
     public const string PutTps = "rocketmq.put.tps";
+    public const string GetTps = "rocketmq.get.tps";
     public const string MessagesStored = "rocketmq.messages.stored";
     public const string BytesStored = "rocketmq.bytes.stored";
     public const string Topics = "rocketmq.topics";
@@ -56,6 +57,7 @@ internal static class BrokerLiveProperties
     {
         string Value(string key) => info.Table.GetValueOrDefault(key) ?? "0";
         yield return new(PutTps, info.FirstNumber("putTps").ToString("0.0", CultureInfo.InvariantCulture)) { DisplayName = "Messages in per second" };
+        yield return new(GetTps, info.FirstNumber("getTransferedTps").ToString("0.0", CultureInfo.InvariantCulture)) { DisplayName = "Messages out per second" };
         yield return new(MessagesStored, Value("msgPutTotalTodayNow")) { DisplayName = "Messages stored" };
         yield return new(BytesStored, Value("commitLogBytes")) { DisplayName = "Commit log bytes" };
         yield return new(Topics, Value("topicCount")) { DisplayName = "Topics" };

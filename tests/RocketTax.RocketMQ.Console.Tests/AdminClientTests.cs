@@ -156,8 +156,51 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
             var table = (await fixture.Admin.RuntimeInfoAsync(address, ct)).Table;
             Assert.Equal(name, table["brokerName"]);
             Assert.Matches(@"^\d+\.\d\d \d+\.\d\d \d+\.\d\d$", table["putTps"]);
+            Assert.Matches(@"^\d+\.\d\d \d+\.\d\d \d+\.\d\d$", table["getTransferedTps"]);
             Assert.InRange(double.Parse(table["commitLogDiskRatio"], System.Globalization.CultureInfo.InvariantCulture), 0, 1);
         }
+    }
+
+    [Fact]
+    public async Task Runtime_info_counts_the_messages_delivered_and_their_rate()
+    {
+        using var timeout = Timeout();
+        var ct = timeout.Token;
+        const string topic = "admin-get-tps-topic";
+        await fixture.CreateTopicAsync(topic, ct);
+        await using var producer = await fixture.ProducerAsync(topic, ct);
+        await using var consumer = await fixture.ConsumerAsync("admin-get-tps-group", topic, ct);
+        var before = await DeliveredAsync(ct);
+        for (var i = 0; i < 6; i++)
+        {
+            await producer.SendAsync(new Message(topic, $"get {i}"), ct);
+        }
+
+        var received = 0;
+        while (received < 6)
+        {
+            received += (await consumer.ReceiveAsync(16, TimeSpan.FromSeconds(30), ct)).Count;
+        }
+
+        // The rate is sampled once a second: it shows the deliveries within a sample or two.
+        await Eventually.TrueAsync(async () =>
+        {
+            var (total, rate) = await DeliveredAsync(ct);
+            return total - before.Total >= received && rate > 0;
+        }, "msgGetTotalTodayNow and getTransferedTps to show the 6 deliveries", ct);
+    }
+
+    private async Task<(long Total, double Rate)> DeliveredAsync(CancellationToken ct)
+    {
+        var (total, rate) = (0L, 0.0);
+        foreach (var (_, address) in await fixture.Admin.AllMastersAsync(ct))
+        {
+            var info = await fixture.Admin.RuntimeInfoAsync(address, ct);
+            total += long.Parse(info.Table["msgGetTotalTodayNow"], System.Globalization.CultureInfo.InvariantCulture);
+            rate += info.FirstNumber("getTransferedTps");
+        }
+
+        return (total, rate);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed partial class BrokerAdminProcessor(
     IMessageStore store,
     BrokerIdentity identity,
     BrokerConfig config,
-    PutTpsMeter putTps,
+    TpsMeter tps,
     TimeProvider time,
     ILogger<BrokerAdminProcessor> logger) : IRemotingRequestProcessor
 {
@@ -109,12 +109,12 @@ public sealed partial class BrokerAdminProcessor(
         Put("brokerAddr", identity.RemotingAddress);
         Put("bootTimestamp", _bootTime.ToUnixTimeMilliseconds());
         Put("runtime", $"[ {uptime.Days} days, {uptime.Hours} hours, {uptime.Minutes} minutes, {uptime.Seconds} seconds ]");
-        Put("putTps", putTps.Describe());
-        Put("getTransferedTps", "0.00 0.00 0.00");
+        Put("putTps", tps.DescribePut());
+        Put("getTransferedTps", tps.DescribeGot());
         Put("msgPutTotalTodayNow", statistics.MessagesPut);
         Put("msgPutTotalTodayMorning", 0);
         Put("msgPutTotalYesterdayMorning", 0);
-        Put("msgGetTotalTodayNow", 0);
+        Put("msgGetTotalTodayNow", statistics.MessagesGot);
         Put("msgGetTotalTodayMorning", 0);
         Put("msgGetTotalYesterdayMorning", 0);
         Put("bytesPutTotal", statistics.BytesPut);

@@ -79,9 +79,12 @@ public sealed class BrokerMetrics
         }
     }
 
-    /// <summary>Counts messages handed to a consumer group.</summary>
-    public void RecordDelivered(string topic, string group, int messages) =>
+    /// <summary>Counts messages handed to a consumer group: in the store's figures (getTransferedTps), and on the instrument.</summary>
+    public void RecordDelivered(string topic, string group, int messages)
+    {
+        _store.Statistics.RecordGot(messages);
         _messagesOut.Add(messages, new(BrokerDiagnostics.Destination, topic), new(BrokerDiagnostics.ConsumerGroup, group));
+    }
 
     private IEnumerable<Measurement<long>> ObserveConsumerLag()
     {

@@ -76,7 +76,7 @@ public static class BrokerServiceCollectionExtensions
     {
         services.AddSingleton(NameServerList.Parse(config.NamesrvAddr));
         services.AddSingleton<RemotingClient>();
-        services.AddSingleton<PutTpsMeter>();
+        services.AddSingleton<TpsMeter>();
         services.AddSingleton<BrokerAdminProcessor>();
         services.AddSingleton<SendMessageProcessor>();
         services.AddSingleton<ConsumerConnectionProcessor>();
@@ -93,7 +93,7 @@ public static class BrokerServiceCollectionExtensions
 
         // Order matters: the remoting port is open before the first registration names it.
         services.AddHostedService<RemotingServerService>();
-        services.AddHostedService(sp => sp.GetRequiredService<PutTpsMeter>());
+        services.AddHostedService(sp => sp.GetRequiredService<TpsMeter>());
         services.AddHostedService(sp => sp.GetRequiredService<NameServerRegistrar>());
         return services;
     }

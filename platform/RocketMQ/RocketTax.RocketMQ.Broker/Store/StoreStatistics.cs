@@ -5,10 +5,14 @@ public sealed class StoreStatistics
 {
     private long _messagesPut;
     private long _bytesPut;
+    private long _messagesGot;
 
     public long MessagesPut => Interlocked.Read(ref _messagesPut);
 
     public long BytesPut => Interlocked.Read(ref _bytesPut);
+
+    /// <summary>Messages handed to consumers since start, redeliveries included.</summary>
+    public long MessagesGot => Interlocked.Read(ref _messagesGot);
 
     /// <summary>Commit-log bytes on disk, across all segments.</summary>
     public long CommitLogBytes { get; set; }
@@ -21,4 +25,6 @@ public sealed class StoreStatistics
         Interlocked.Add(ref _messagesPut, messages);
         Interlocked.Add(ref _bytesPut, bytes);
     }
+
+    public void RecordGot(int messages) => Interlocked.Add(ref _messagesGot, messages);
 }
