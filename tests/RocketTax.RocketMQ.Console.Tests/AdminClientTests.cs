@@ -20,10 +20,7 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
         await fixture.CreateTopicAsync(topic, ct);
         await using var producer = await fixture.ProducerAsync(topic, ct);
 
-        for (var i = 0; i < 10; i++)
-        {
-            await producer.SendAsync(new Message(topic, $"stats {i}"), ct);
-        }
+        await SendAsync(producer, topic, "stats", 10, ct);
 
         var queues = await fixture.Admin.TopicStatsAsync(topic, ct);
         Assert.Equal(8, queues.Count);
@@ -41,10 +38,7 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
         await fixture.CreateTopicAsync(topic, ct);
         await using var producer = await fixture.ProducerAsync(topic, ct);
         await using var consumer = await fixture.ConsumerAsync(group, topic, ct);
-        for (var i = 0; i < 6; i++)
-        {
-            await producer.SendAsync(new Message(topic, $"lag {i}"), ct);
-        }
+        await SendAsync(producer, topic, "lag", 6, ct);
 
         var received = 0;
         while (received < 6)
@@ -171,10 +165,7 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
         await using var producer = await fixture.ProducerAsync(topic, ct);
         await using var consumer = await fixture.ConsumerAsync("admin-get-tps-group", topic, ct);
         var before = await DeliveredAsync(ct);
-        for (var i = 0; i < 6; i++)
-        {
-            await producer.SendAsync(new Message(topic, $"get {i}"), ct);
-        }
+        await SendAsync(producer, topic, "get", 6, ct);
 
         var received = 0;
         while (received < 6)
@@ -188,6 +179,14 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
             var (total, rate) = await DeliveredAsync(ct);
             return total - before.Total >= received && rate > 0;
         }, "msgGetTotalTodayNow and getTransferedTps to show the 6 deliveries", ct);
+    }
+
+    private static async Task SendAsync(Producer producer, string topic, string prefix, int count, CancellationToken ct)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await producer.SendAsync(new Message(topic, $"{prefix} {i}"), ct);
+        }
     }
 
     private async Task<(long Total, double Rate)> DeliveredAsync(CancellationToken ct)
