@@ -12,7 +12,7 @@ public sealed record BrokerOptions
     /// <summary>More broker.properties entries; they override the defaults written by the fixture.</summary>
     public IReadOnlyDictionary<string, string> ExtraProperties { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>How long to wait for <c>boot success</c> on the broker's stdout.</summary>
+    /// <summary>How long to wait for <c>boot success</c> on the broker's stdout, and again for its first gRPC answer.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a graceful stop (SIGTERM) may take before the fixture gives up.</summary>

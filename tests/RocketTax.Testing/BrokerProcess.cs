@@ -8,7 +8,7 @@ namespace RocketTax.Testing;
 /// <summary>
 /// The real broker as a child process (<c>dotnet rocketmq.dll mqbroker -c broker.properties</c>) on a fresh
 /// temp dir and free loopback ports. It is ready once its stdout says <c>boot success</c>, as the Java
-/// broker's does. Stop, kill and restart keep the store dir and ports, so tests can check what survives.
+/// broker's does, and it has answered a first gRPC request. Stop, kill and restart keep the store dir and ports, so tests can check what survives.
 /// </summary>
 public sealed class BrokerProcess : IAsyncDisposable
 {
@@ -92,7 +92,7 @@ public sealed class BrokerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Launches the broker and waits for <c>boot success</c>, its early exit, or the ready timeout. If another
+    /// Launches the broker and waits for <c>boot success</c> and a first gRPC answer, its early exit, or the ready timeout. If another
     /// process took a port between <see cref="FreePort.Next"/> and the first boot, it retries on fresh ports.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -136,6 +136,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         var first = await Task.WhenAny(ready.Task, exited, expired);
         if (first == ready.Task)
         {
+            await GrpcReadiness.WaitForAnswerAsync(GrpcEndpoint, _options.ReadyTimeout, cancellationToken);
             return true;
         }
 
