@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace RocketTax.Bench.Tests;
+
+/// <summary>
+/// Every bench scenario, run for a few seconds against real processes: each must finish, count what it was
+/// asked to send or deliver with no failure, and write its JSON row, the Markdown table and the chart.
+/// The figures of such short runs mean nothing; the README's come from full runs.
+/// </summary>
+public sealed class BenchSmokeTests : IDisposable
+{
+    private const string NatsServer = "/usr/sbin/nats-server";
+    private const string RabbitMqServer = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+
+    private readonly string _out = Directory.CreateTempSubdirectory("rockettax-bench-smoke-").FullName;
+
+    public static TheoryData<string, long> OurScenarios => new()
+    {
+        { "produce --flush ASYNC_FLUSH --messages 3000 --warmup 300 --senders 16", 3_000 },
+        { "produce --flush SYNC_FLUSH --messages 2000 --warmup 200 --senders 16 --batch 4", 2_000 },
+        { "client-produce --messages 2000 --warmup 200 --senders 8", 2_000 },
+        { "client-latency --rate 500 --seconds 2", 1_000 },
+        { "e2e --rate 200 --seconds 2", 400 },
+        { "consume --messages 2000 --senders 8", 2_000 },
+    };
+
+    [Theory(Timeout = 180_000)]
+    [MemberData(nameof(OurScenarios))]
+    public async Task Scenario_runs_to_the_end_and_writes_its_results(string arguments, long expectedCount) =>
+        await RunAndCheckAsync(arguments, expectedCount);
+
+    [Theory(Timeout = 300_000)]
+    [InlineData("nats-produce --messages 2000 --warmup 200 --senders 16", NatsServer)]
+    [InlineData("rabbitmq-produce --messages 2000 --warmup 200 --senders 16", RabbitMqServer)]
+    public async Task Peer_scenario_runs_to_the_end_and_writes_its_results(string arguments, string server)
+    {
+        Assert.SkipUnless(File.Exists(server), $"{server} is not installed (Debian package {Path.GetFileName(server)}); the peer comparison needs it.");
+        await RunAndCheckAsync(arguments, 2_000);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Unknown_scenario_or_bad_option_exits_2_without_results()
+    {
+        Assert.Equal(2, await BenchCommandLine.RunAsync(["no-such-scenario"]));
+        Assert.Equal(2, await BenchCommandLine.RunAsync(["produce", "--senders", "0", "--out", _out]));
+        Assert.False(File.Exists(Path.Combine(_out, "results.jsonl")));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open must not fail the test; the OS cleans temp dirs eventually.
+        }
+    }
+
+    private async Task RunAndCheckAsync(string arguments, long expectedCount)
+    {
+        // The paced scenarios name their length; the others get a bound that ends a stuck run.
+        string[] bound = arguments.Contains("--seconds", StringComparison.Ordinal) ? [] : ["--seconds", "60"];
+        string[] args = [.. arguments.Split(' '), .. bound, "--out", _out];
+
+        Assert.Equal(0, await BenchCommandLine.RunAsync(args));
+
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_out, "results.jsonl"), TestContext.Current.CancellationToken);
+        var result = JsonSerializer.Deserialize<ProduceResult>(Assert.Single(lines, l => l.Length > 0))!;
+        Assert.Equal(expectedCount, result.Count);
+        Assert.Equal(0, result.Failed);
+        Assert.True(result.MessagesPerSecond > 0, $"no throughput in {result.ToMarkdownRow()}");
+        Assert.Contains(result.ToMarkdownRow(), await File.ReadAllTextAsync(Path.Combine(_out, "results.md"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(_out, "results.png")).Length > 0, "the chart was not written");
+    }
+}
