@@ -15,15 +15,25 @@ public static class MessageIds
     {
         var colon = storeHost.LastIndexOf(':');
         if (colon <= 0 || !IPAddress.TryParse(storeHost[..colon], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-            || !int.TryParse(storeHost[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            || !int.TryParse(storeHost[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
         {
             return null;
         }
 
-        Span<byte> bytes = stackalloc byte[16];
-        ip.TryWriteBytes(bytes, out _);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[4..], port);
-        BinaryPrimitives.WriteInt64BigEndian(bytes[8..], commitLogOffset);
+        return OffsetMessageId(new IPEndPoint(ip, port), commitLogOffset);
+    }
+
+    /// <summary>
+    /// The offset id of a message stored at <paramref name="commitLogOffset"/> by <paramref name="storeHost"/>:
+    /// address, port and offset, 32 hex digits for an IPv4 host and 56 for an IPv6 one.
+    /// </summary>
+    public static string OffsetMessageId(IPEndPoint storeHost, long commitLogOffset)
+    {
+        var address = storeHost.Address.GetAddressBytes();
+        Span<byte> bytes = stackalloc byte[address.Length + 4 + 8];
+        address.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[address.Length..], storeHost.Port);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[(address.Length + 4)..], commitLogOffset);
         return Convert.ToHexString(bytes);
     }
 
