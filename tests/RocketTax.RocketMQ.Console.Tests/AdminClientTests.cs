@@ -112,10 +112,10 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
         var stats = await fixture.Admin.AskBrokerAsync(address, RequestCode.GetTopicStatsInfo, new Dictionary<string, string> { ["topic"] = topic }, ct);
 
         Assert.StartsWith(
-            $$"""{"consumeTps":0.0,"offsetTable":{{"brokerName":"{{brokerName}}","queueId":0,"topic":"{{topic}}"}:{"brokerOffset":0,"consumerOffset":0,"lastTimestamp":0,"pullOffset":0},""",
+            $$$"""{"consumeTps":0.0,"offsetTable":{{"brokerName":"{{{brokerName}}}","queueId":0,"topic":"{{{topic}}}"}:{"brokerOffset":0,"consumerOffset":0,"lastTimestamp":0,"pullOffset":0},""",
             Encoding.UTF8.GetString(consume.Body!), StringComparison.Ordinal);
         Assert.StartsWith(
-            $$"""{"offsetTable":{{"brokerName":"{{brokerName}}","queueId":0,"topic":"{{topic}}"}:{"lastUpdateTimestamp":0,"maxOffset":0,"minOffset":0},""",
+            $$$"""{"offsetTable":{{"brokerName":"{{{brokerName}}}","queueId":0,"topic":"{{{topic}}}"}:{"lastUpdateTimestamp":0,"maxOffset":0,"minOffset":0},""",
             Encoding.UTF8.GetString(stats.Body!), StringComparison.Ordinal);
     }
 
