@@ -5,8 +5,8 @@ using System.Net;
 namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
-/// RocketMQ's offset message id (<c>offsetMsgId</c>): the store host's IPv4 address and port and the
-/// commit-log offset, as 32 hex digits. It says where a message is, so a lookup needs no index.
+/// RocketMQ's offset message id (<c>offsetMsgId</c>): the store host's address and port and the
+/// commit-log offset, as 32 hex digits (56 for an IPv6 host). It says where a message is, so a lookup needs no index.
 /// </summary>
 public static class MessageIds
 {
