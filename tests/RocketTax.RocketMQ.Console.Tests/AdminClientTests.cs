@@ -99,6 +99,58 @@ public sealed class AdminClientTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Consume_stats_key_the_offset_table_by_queue_objects_as_fastjson_does()
+    {
+        using var timeout = Timeout();
+        var ct = timeout.Token;
+        const string topic = "admin-wire-stats-topic";
+        await fixture.CreateTopicAsync(topic, ct);
+        var (brokerName, address) = (await fixture.Admin.AllMastersAsync(ct))[0];
+
+        var consume = await fixture.Admin.AskBrokerAsync(address, RequestCode.GetConsumeStats,
+            new Dictionary<string, string> { ["consumerGroup"] = "admin-wire-group", ["topic"] = topic }, ct);
+        var stats = await fixture.Admin.AskBrokerAsync(address, RequestCode.GetTopicStatsInfo, new Dictionary<string, string> { ["topic"] = topic }, ct);
+
+        Assert.StartsWith(
+            $$$"""{"consumeTps":0.0,"offsetTable":{{"brokerName":"{{{brokerName}}}","queueId":0,"topic":"{{{topic}}}"}:{"brokerOffset":0,"consumerOffset":0,"lastTimestamp":0,"pullOffset":0},""",
+            Encoding.UTF8.GetString(consume.Body!), StringComparison.Ordinal);
+        Assert.StartsWith(
+            $$$"""{"offsetTable":{{"brokerName":"{{{brokerName}}}","queueId":0,"topic":"{{{topic}}}"}:{"lastUpdateTimestamp":0,"maxOffset":0,"minOffset":0},""",
+            Encoding.UTF8.GetString(stats.Body!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_viewed_by_offset_or_queried_by_key_comes_in_the_binary_message_form()
+    {
+        using var timeout = Timeout();
+        var ct = timeout.Token;
+        const string topic = "admin-wire-message-topic";
+        await fixture.CreateTopicAsync(topic, ct);
+        await using var producer = await fixture.ProducerAsync(topic, ct);
+        var receipt = await producer.SendAsync(new Message(topic, "binary form") { Keys = ["wire-key"], Tag = "wire" }, ct);
+        var found = Assert.Single(await fixture.Admin.QueryMessagesAsync("wire-key", topic, 32, ct));
+        var address = (await fixture.Admin.AllMastersAsync(ct)).Single(m => m.BrokerName == found.BrokerName).Addr;
+
+        var view = await fixture.Admin.AskBrokerAsync(address, RequestCode.ViewMessageById,
+            new Dictionary<string, string> { ["offset"] = found.CommitLogOffset.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
+        var query = await fixture.Admin.AskBrokerAsync(address, RequestCode.QueryMessage, new Dictionary<string, string>
+        {
+            ["topic"] = topic, ["key"] = "wire-key", ["maxNum"] = "32", ["beginTimestamp"] = "0", ["endTimestamp"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, ct);
+
+        var body = view.Body!;
+        Assert.Equal(body.Length, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(body));
+        Assert.Equal(unchecked((int)0xDAA320A7), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(4)));
+        Assert.Equal(body, query.Body);
+        Assert.NotNull(query.Field("indexLastUpdateTimestamp"));
+        var message = Assert.Single(RocketTax.RocketMQ.Remoting.Messages.MessageExtCodec.DecodeAll(body));
+        Assert.Equal("binary form", Encoding.UTF8.GetString(message.Body.Span));
+        Assert.Equal(receipt.MessageId, message.Properties["UNIQ_KEY"]);
+        Assert.Equal("wire", message.Properties["TAGS"]);
+        Assert.Equal(found.OffsetMsgId, MessageIds.OffsetMessageId(message.StoreHost, message.CommitLogOffset));
+    }
+
+    [Fact]
     public async Task A_dead_lettered_message_resent_is_consumed_again()
     {
         using var timeout = Timeout();

@@ -5,8 +5,8 @@ using System.Net;
 namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
-/// RocketMQ's offset message id (<c>offsetMsgId</c>): the store host's IPv4 address and port and the
-/// commit-log offset, as 32 hex digits. It says where a message is, so a lookup needs no index.
+/// RocketMQ's offset message id (<c>offsetMsgId</c>): the store host's address and port and the
+/// commit-log offset, as 32 hex digits (56 for an IPv6 host). It says where a message is, so a lookup needs no index.
 /// </summary>
 public static class MessageIds
 {
@@ -15,15 +15,25 @@ public static class MessageIds
     {
         var colon = storeHost.LastIndexOf(':');
         if (colon <= 0 || !IPAddress.TryParse(storeHost[..colon], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-            || !int.TryParse(storeHost[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            || !int.TryParse(storeHost[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
         {
             return null;
         }
 
-        Span<byte> bytes = stackalloc byte[16];
-        ip.TryWriteBytes(bytes, out _);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[4..], port);
-        BinaryPrimitives.WriteInt64BigEndian(bytes[8..], commitLogOffset);
+        return OffsetMessageId(new IPEndPoint(ip, port), commitLogOffset);
+    }
+
+    /// <summary>
+    /// The offset id of a message stored at <paramref name="commitLogOffset"/> by <paramref name="storeHost"/>:
+    /// address, port and offset, 32 hex digits for an IPv4 host and 56 for an IPv6 one.
+    /// </summary>
+    public static string OffsetMessageId(IPEndPoint storeHost, long commitLogOffset)
+    {
+        var address = storeHost.Address.GetAddressBytes();
+        Span<byte> bytes = stackalloc byte[address.Length + 4 + 8];
+        address.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[address.Length..], storeHost.Port);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[(address.Length + 4)..], commitLogOffset);
         return Convert.ToHexString(bytes);
     }
 

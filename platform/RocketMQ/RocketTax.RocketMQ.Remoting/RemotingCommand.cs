@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RocketTax.RocketMQ.Remoting.FastJson;
 
 namespace RocketTax.RocketMQ.Remoting;
 
@@ -87,12 +88,25 @@ public sealed class RemotingCommand
 
         try
         {
-            return JsonSerializer.Deserialize<T>(Body, RemotingJson.Options)
+            return Deserialize<T>(Body)
                 ?? throw new RemotingProtocolException($"the body of request code {Code} is JSON null, expected {typeof(T).Name}");
         }
         catch (JsonException ex)
         {
             throw new RemotingProtocolException($"the body of request code {Code} is not a {typeof(T).Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Standard JSON reads directly; what fastjson writes beyond it (bare number keys, object keys) goes through <see cref="FastJsonReader"/>.</summary>
+    private static T? Deserialize<T>(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, RemotingJson.Options);
+        }
+        catch (JsonException)
+        {
+            return FastJsonReader.Parse(body).Deserialize<T>(RemotingJson.Options);
         }
     }
 

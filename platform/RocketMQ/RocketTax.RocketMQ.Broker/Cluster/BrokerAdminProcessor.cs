@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
@@ -7,6 +6,7 @@ using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Store;
 using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Messages;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 
@@ -163,11 +163,13 @@ public sealed partial class BrokerAdminProcessor(
                 var brokerOffset = store.GetMaxOffset(name, queueId);
                 // A group that never consumed a queue starts at its oldest message, so that is its progress.
                 var consumerOffset = pop.GetConsumeOffset(group, name, queueId) ?? store.GetMinOffset(name, queueId);
-                body.OffsetEntries.Add(new QueueOffsetEntry(name, identity.BrokerName, queueId, brokerOffset, consumerOffset, 0));
+                // POP hands messages out without a pull offset of its own; what was handed out and not acked counts as lag.
+                body.OffsetTable.Add(new MessageQueueKey(identity.BrokerName, queueId, name),
+                    new OffsetWrapper(brokerOffset, consumerOffset, StoreTimestampBefore(name, queueId, consumerOffset), consumerOffset));
             }
         }
 
-        if (body.OffsetEntries.Count == 0 && string.IsNullOrEmpty(onlyTopic))
+        if (body.OffsetTable.Count == 0 && string.IsNullOrEmpty(onlyTopic))
         {
             return RemotingCommand.Response(request, ResponseCode.SystemError,
                 $"consumer group {group} has not consumed anything on {identity.BrokerName}");
@@ -187,28 +189,46 @@ public sealed partial class BrokerAdminProcessor(
         var body = new TopicStatsBody();
         for (var queueId = 0; queueId < topic.QueueCount; queueId++)
         {
-            body.OffsetEntries.Add(new TopicQueueOffsets(name, identity.BrokerName, queueId, store.GetMinOffset(name, queueId), store.GetMaxOffset(name, queueId), 0));
+            var maxOffset = store.GetMaxOffset(name, queueId);
+            body.OffsetTable.Add(new MessageQueueKey(identity.BrokerName, queueId, name),
+                new TopicOffset(StoreTimestampBefore(name, queueId, maxOffset), maxOffset, store.GetMinOffset(name, queueId)));
         }
 
         return RemotingCommand.JsonResponse(request, body);
     }
 
+    /// <summary>When the message just before <paramref name="offset"/> was stored, as RocketMQ reports a queue's last write or a group's last consumption; 0 when there is none.</summary>
+    private long StoreTimestampBefore(string topic, int queueId, long offset)
+    {
+        Span<ConsumeQueueEntry> entry = stackalloc ConsumeQueueEntry[1];
+        return offset > store.GetMinOffset(topic, queueId) && store.ReadQueueEntries(topic, queueId, offset - 1, entry) == 1
+            && store.ReadMessage(entry[0]) is { } message
+            ? message.StoreTimestamp
+            : 0;
+    }
+
+    /// <summary>The message at a commit-log offset, in RocketMQ's binary message form.</summary>
     private RemotingCommand ViewMessage(RemotingCommand request)
     {
         var offset = Number(request, "offset", 0, long.MaxValue, -1);
         return store.ReadMessage(offset) is { } message
-            ? RemotingCommand.JsonResponse(request, View(message))
+            ? RemotingCommand.Response(request, ResponseCode.Success, body: MessageExtCodec.Encode(MessageExtMapping.ToMessageExt(message)))
             : RemotingCommand.Response(request, ResponseCode.SystemError,
                 $"no message at commit-log offset {offset} on {identity.BrokerName} (deleted with its segment, or a wrong id)");
     }
 
-    /// <summary>Finds messages whose id (UNIQ_KEY) or key equals <c>key</c> by scanning consume queues; the store keeps no key index.</summary>
+    /// <summary>
+    /// Finds messages whose id (UNIQ_KEY) or key equals <c>key</c>, stored within the request's time range, by scanning
+    /// consume queues (the store keeps no key index); answers them one after another in RocketMQ's binary message form.
+    /// </summary>
     private RemotingCommand QueryMessage(RemotingCommand request)
     {
         var key = Required(request, "key");
         var onlyTopic = request.Field("topic");
         var maxNum = (int)Number(request, "maxNum", 1, 1000, DefaultMaxMessages);
-        var found = new List<MessageViewBody>();
+        var begin = Number(request, "beginTimestamp", 0, long.MaxValue, 0);
+        var end = Number(request, "endTimestamp", 0, long.MaxValue, long.MaxValue);
+        var found = new List<MessageExt>();
         Span<ConsumeQueueEntry> entries = new ConsumeQueueEntry[ScanBatch];
         foreach (var (topic, queueId) in store.KnownQueues)
         {
@@ -228,9 +248,9 @@ public sealed partial class BrokerAdminProcessor(
 
                 for (var i = 0; i < read && found.Count < maxNum; i++)
                 {
-                    if (store.ReadMessage(entries[i]) is { } message && Matches(message, key))
+                    if (store.ReadMessage(entries[i]) is { } message && message.StoreTimestamp >= begin && message.StoreTimestamp <= end && Matches(message, key))
                     {
-                        found.Add(View(message));
+                        found.Add(MessageExtMapping.ToMessageExt(message));
                     }
                 }
 
@@ -238,37 +258,25 @@ public sealed partial class BrokerAdminProcessor(
             }
         }
 
-        return found.Count > 0
-            ? RemotingCommand.JsonResponse(request, found)
-            : RemotingCommand.Response(request, ResponseCode.QueryNotFound, $"no message with id or key '{key}' on {identity.BrokerName}");
+        if (found.Count == 0)
+        {
+            return RemotingCommand.Response(request, ResponseCode.QueryNotFound, $"no message with id or key '{key}' on {identity.BrokerName}");
+        }
+
+        var response = RemotingCommand.Response(request, ResponseCode.Success, body: MessageExtCodec.EncodeAll(found));
+        // RocketMQ's QueryMessageResponseHeader says how far its key index reached; the scan above read the store as it is now.
+        response.ExtFields = new Dictionary<string, string>
+        {
+            ["indexLastUpdateTimestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            ["indexLastUpdatePhyoffset"] = found.Max(m => m.CommitLogOffset).ToString(CultureInfo.InvariantCulture),
+        };
+        return response;
     }
 
     private static bool Matches(StoredMessage message, string key) =>
         message.Properties.TryGetValue(MessageProperties.MessageId, out var id) && id == key
         || message.Properties.TryGetValue(MessageProperties.Keys, out var keys)
             && keys.Split(MessageProperties.KeySeparator, StringSplitOptions.RemoveEmptyEntries).Contains(key);
-
-    private MessageViewBody View(StoredMessage message) => new()
-    {
-        MsgId = message.Properties.GetValueOrDefault(MessageProperties.MessageId) ?? string.Empty,
-        OffsetMsgId = MessageIds.OffsetMessageId(message.StoreHost, message.CommitLogOffset) ?? string.Empty,
-        Topic = message.Topic,
-        BrokerName = identity.BrokerName,
-        QueueId = message.QueueId,
-        QueueOffset = message.QueueOffset,
-        CommitLogOffset = message.CommitLogOffset,
-        StoreSize = message.StoreSize,
-        Tags = message.Tag,
-        Keys = message.Properties.GetValueOrDefault(MessageProperties.Keys),
-        Properties = new Dictionary<string, string>(message.Properties),
-        BornTimestamp = message.BornTimestamp,
-        BornHost = message.BornHost,
-        StoreTimestamp = message.StoreTimestamp,
-        StoreHost = message.StoreHost,
-        ReconsumeTimes = message.ReconsumeTimes,
-        BodyCrc = message.BodyCrc,
-        Body = Encoding.UTF8.GetString(message.Body.Span),
-    };
 
     private static TopicMessageType? MessageTypeOf(string? attributes)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RocketTax.RocketMQ.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Messages;
 
 namespace RocketTax.RocketMQ.Remoting.Admin;
 
@@ -113,7 +114,8 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
             var response = await AskBrokerAsync(addr, RequestCode.GetTopicStatsInfo, new Dictionary<string, string> { ["topic"] = topic }, cancellationToken).ConfigureAwait(false);
             if (response.Code == ResponseCode.Success)
             {
-                queues.AddRange(response.ReadBody<TopicStatsBody>().OffsetEntries);
+                queues.AddRange(response.ReadBody<TopicStatsBody>().OffsetTable.Select(e =>
+                    new TopicQueueOffsets(e.Key.Topic, e.Key.BrokerName, e.Key.QueueId, e.Value.MinOffset, e.Value.MaxOffset, e.Value.LastUpdateTimestamp)));
             }
         }
 
@@ -130,7 +132,7 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
     }
 
     /// <summary>A consumer group's progress on every master (<c>GET_CONSUME_STATS</c>): empty when it has consumed nothing anywhere.</summary>
-    public async Task<ConsumeStatsBody> ConsumeStatsAsync(string group, string? topic, CancellationToken cancellationToken)
+    public async Task<ConsumerProgress> ConsumeStatsAsync(string group, string? topic, CancellationToken cancellationToken)
     {
         var header = new Dictionary<string, string> { ["consumerGroup"] = group };
         if (!string.IsNullOrEmpty(topic))
@@ -146,12 +148,13 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
             if (response.Code == ResponseCode.Success)
             {
                 var stats = response.ReadBody<ConsumeStatsBody>();
-                entries.AddRange(stats.OffsetEntries);
+                entries.AddRange(stats.OffsetTable.Select(e =>
+                    new QueueOffsetEntry(e.Key.Topic, e.Key.BrokerName, e.Key.QueueId, e.Value.BrokerOffset, e.Value.ConsumerOffset, e.Value.LastTimestamp)));
                 tps += stats.ConsumeTps;
             }
         }
 
-        return new ConsumeStatsBody { OffsetEntries = entries, ConsumeTps = tps };
+        return new ConsumerProgress(entries, tps);
     }
 
     /// <summary>The group's online clients on every master (<c>GET_CONSUMER_CONNECTION_LIST</c>); an empty set when none is online.</summary>
@@ -185,7 +188,14 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
 
     private async Task<IReadOnlyList<MessageViewBody>> QueryMessagesAsync(string key, string? topic, int maxNum, bool uniqueKey, CancellationToken cancellationToken)
     {
-        var header = new Dictionary<string, string> { ["key"] = key, ["maxNum"] = maxNum.ToString(CultureInfo.InvariantCulture) };
+        // RocketMQ's brokers need the whole time range in the header; this asks for all of time.
+        var header = new Dictionary<string, string>
+        {
+            ["key"] = key,
+            ["maxNum"] = maxNum.ToString(CultureInfo.InvariantCulture),
+            ["beginTimestamp"] = "0",
+            ["endTimestamp"] = long.MaxValue.ToString(CultureInfo.InvariantCulture),
+        };
         if (uniqueKey)
         {
             // Java brokers search their UNIQ_KEY index only when asked to.
@@ -198,12 +208,12 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
         }
 
         var found = new List<MessageViewBody>();
-        foreach (var (_, addr) in await AllMastersAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var (brokerName, addr) in await AllMastersAsync(cancellationToken).ConfigureAwait(false))
         {
             var response = await AskBrokerAsync(addr, RequestCode.QueryMessage, header, cancellationToken).ConfigureAwait(false);
             if (response.Code == ResponseCode.Success)
             {
-                found.AddRange(response.ReadBody<List<MessageViewBody>>());
+                found.AddRange(Messages(response, brokerName));
             }
         }
 
@@ -217,18 +227,31 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
     public async Task<IReadOnlyList<MessageViewBody>> FindMessageByIdAsync(string id, string? topic, CancellationToken cancellationToken)
     {
         if (MessageIds.TryParseOffsetMessageId(id, out var brokerAddr, out var offset)
-            && (await AllMastersAsync(cancellationToken).ConfigureAwait(false)).Any(m => m.Addr == brokerAddr))
+            && (await AllMastersAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.Addr == brokerAddr) is { BrokerName: { } brokerName })
         {
             var response = await AskBrokerAsync(brokerAddr, RequestCode.ViewMessageById,
                 new Dictionary<string, string> { ["offset"] = offset.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
             if (response.Code == ResponseCode.Success)
             {
-                return [response.ReadBody<MessageViewBody>()];
+                return Messages(response, brokerName);
             }
         }
 
         var matches = await QueryMessagesAsync(id, topic, UniqueKeyQueryMax, uniqueKey: true, cancellationToken).ConfigureAwait(false);
         return [.. matches.Where(m => m.MsgId == id || m.OffsetMsgId == id)];
+    }
+
+    /// <summary>The messages of a <c>VIEW_MESSAGE_BY_ID</c> or <c>QUERY_MESSAGE</c> answer, in RocketMQ's binary message form.</summary>
+    private static IReadOnlyList<MessageViewBody> Messages(RemotingCommand response, string brokerName)
+    {
+        try
+        {
+            return [.. MessageExtCodec.DecodeAll(response.Body).Select(m => MessageViewBody.Of(m, brokerName))];
+        }
+        catch (RemotingProtocolException ex)
+        {
+            throw new AdminException($"broker {brokerName} answered with bytes that are not stored messages: {ex.Message}");
+        }
     }
 
     /// <summary>

@@ -1,13 +1,16 @@
+using System.Text.Json.Serialization;
+using RocketTax.RocketMQ.Remoting.FastJson;
+
 namespace RocketTax.RocketMQ.Remoting.Body;
 
 /// <summary>
-/// The answer to <c>GET_CONSUME_STATS</c>. RocketMQ's <c>ConsumeStats</c> keys its <c>offsetTable</c> by a
-/// <c>MessageQueue</c> object, which is not valid JSON outside fastjson; this body lists the same facts as
-/// entries instead.
+/// The answer to <c>GET_CONSUME_STATS</c>, RocketMQ's <c>ConsumeStats</c>: one broker's view of a group's progress,
+/// its <c>offsetTable</c> keyed by queue objects as fastjson writes it.
 /// </summary>
 public sealed record ConsumeStatsBody
 {
-    public List<QueueOffsetEntry> OffsetEntries { get; init; } = [];
-
+    [JsonConverter(typeof(JavaDoubleConverter))]
     public double ConsumeTps { get; init; }
+
+    public ObjectKeyMap<MessageQueueKey, OffsetWrapper> OffsetTable { get; init; } = [];
 }
