@@ -38,18 +38,27 @@ public static class MessageIds
     }
 
     /// <summary>
-    /// True for an id a RocketMQ client or broker could have made: 32 hex digits (an offset id or a 4.x client id)
-    /// or 34 (a 5.x client id, version byte first).
+    /// True for an id a RocketMQ client or broker could have made: 32 hex digits (an offset id of an IPv4 host or a
+    /// 4.x client id), 34 (a 5.x client id, version byte first) or 56 (an offset id of an IPv6 host).
     /// </summary>
     public static bool IsWellFormed(string? id) =>
-        id is { Length: 32 or 34 } && id.All(char.IsAsciiHexDigit);
+        id is { Length: 32 or 34 or 56 } && id.All(char.IsAsciiHexDigit);
 
-    /// <summary>Reads an offset id back into the broker address and commit-log offset; false for any other id (e.g. a client's UNIQ_KEY).</summary>
+    /// <summary>
+    /// Reads an offset id back into the broker address (<c>ip:port</c>, the IPv6 address unbracketed, as remoting
+    /// addresses are split at their last colon) and commit-log offset; false for any other id (e.g. a client's UNIQ_KEY).
+    /// </summary>
     public static bool TryParseOffsetMessageId(string id, out string brokerAddr, out long commitLogOffset)
     {
         brokerAddr = string.Empty;
         commitLogOffset = 0;
-        if (id.Length != 32)
+        var addressLength = id.Length switch
+        {
+            32 => 4,
+            56 => 16,
+            _ => 0,
+        };
+        if (addressLength == 0)
         {
             return false;
         }
@@ -64,14 +73,14 @@ public static class MessageIds
             return false;
         }
 
-        var port = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+        var port = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(addressLength));
         if (port is < 1 or > 65535)
         {
             return false;
         }
 
-        brokerAddr = $"{new IPAddress(bytes.AsSpan(0, 4))}:{port.ToString(CultureInfo.InvariantCulture)}";
-        commitLogOffset = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(8));
+        brokerAddr = $"{new IPAddress(bytes.AsSpan(0, addressLength))}:{port.ToString(CultureInfo.InvariantCulture)}";
+        commitLogOffset = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(addressLength + 4));
         return commitLogOffset >= 0;
     }
 }
