@@ -274,6 +274,11 @@ internal sealed class ClientSession : IAsyncDisposable
                     next = next with { ReceiveBatchSize = subscription.ReceiveBatchSize };
                 }
 
+                if (subscription.HasFifo)
+                {
+                    next = next with { Fifo = subscription.Fifo };
+                }
+
                 if (subscription.LongPollingTimeout is { } polling && polling.ToTimeSpan() > TimeSpan.Zero)
                 {
                     next = next with { LongPollingTimeout = polling.ToTimeSpan() };
