@@ -64,7 +64,7 @@ public sealed class TransactionTests(MessageTypesFixture fixture)
     {
         const string topic = "tx-check-topic";
         await fixture.CreateTopicAsync(topic, "TRANSACTION", Ct);
-        var checks = new CheckLog();
+        var checks = new DependencyInjectionTests.Received();
         await using var services = new ServiceCollection()
             .AddSingleton(checks)
             .AddRocketMQProducer(Clients.Producer(fixture.Endpoint))
@@ -86,18 +86,12 @@ public sealed class TransactionTests(MessageTypesFixture fixture)
         Assert.Equal(40008, late.StatusCode);
     }
 
-    /// <summary>What the checker was asked.</summary>
-    public sealed class CheckLog
-    {
-        public TaskCompletionSource<MessageView> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
     /// <summary>A checker whose local transactions all committed.</summary>
-    public sealed class CommittingChecker(CheckLog log) : ITransactionChecker
+    public sealed class CommittingChecker(DependencyInjectionTests.Received asked) : ITransactionChecker
     {
         public ValueTask<TransactionResolution> CheckAsync(MessageView message, CancellationToken cancellationToken)
         {
-            log.First.TrySetResult(message);
+            asked.First.TrySetResult(message);
             return ValueTask.FromResult(TransactionResolution.Commit);
         }
     }
