@@ -54,8 +54,8 @@ public sealed class MessageView
     /// <summary>When the broker stored it.</summary>
     public DateTimeOffset? StoreTimestamp { get; init; }
 
-    /// <summary>1 on first delivery, then one more for every redelivery.</summary>
-    public int DeliveryAttempt { get; init; } = 1;
+    /// <summary>1 on first delivery, then one more for every redelivery (by the broker, or by a FIFO push consumer in place).</summary>
+    public int DeliveryAttempt { get; internal set; } = 1;
 
     /// <summary>The queue it was stored in.</summary>
     public int QueueId { get; init; }

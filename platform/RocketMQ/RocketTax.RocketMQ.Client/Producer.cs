@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Apache.Rocketmq.V2;
 using Google.Protobuf;
@@ -6,18 +7,24 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RocketTax.RocketMQ.Client.Diagnostics;
 using RocketTax.RocketMQ.Client.Session;
+using RocketTax.RocketMQ.Client.Transactions;
 
 namespace RocketTax.RocketMQ.Client;
 
 /// <summary>
 /// Sends messages. Queues are taken round-robin across brokers and queues; a failed send is retried on
 /// another broker, as the server's retry policy allows. Each send is traced as <c>"{topic} publish"</c>
-/// and carries its trace context to consumers in the <c>traceparent</c> property.
+/// and carries its trace context to consumers in the <c>traceparent</c> property. Transactional messages are sent
+/// in an <see cref="ITransaction"/> and the brokers' checks of open ones go to <see cref="ProducerOptions.TransactionChecker"/>.
 /// </summary>
 public sealed class Producer : IAsyncDisposable
 {
     private readonly ProducerOptions _options;
     private readonly ClientSession _session;
+    private readonly TransactionChecks _transactionChecks;
+
+    /// <summary>The topics announced in the Telemetry settings: brokers ask only a producer of a topic about its transactions.</summary>
+    private readonly ConcurrentDictionary<string, byte> _publishedTopics = new(StringComparer.Ordinal);
     private int _disposed;
 
     /// <summary>Creates a producer; nothing is sent until <see cref="StartAsync"/> or the first <see cref="SendAsync"/>.</summary>
@@ -27,8 +34,17 @@ public sealed class Producer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _session = new ClientSession(options, ClientType.Producer, group: null, CompleteSettings,
-            logger ?? NullLogger<Producer>.Instance, timeProvider ?? TimeProvider.System, options.MaxAttempts);
+        foreach (var topic in options.Topics)
+        {
+            _publishedTopics[topic] = 0;
+        }
+
+        var log = logger ?? NullLogger<Producer>.Instance;
+        _transactionChecks = new TransactionChecks(options.TransactionChecker, EndTransactionAsync, log);
+        _session = new ClientSession(options, ClientType.Producer, group: null, CompleteSettings, log, timeProvider ?? TimeProvider.System, options.MaxAttempts)
+        {
+            TransactionChecks = _transactionChecks.Enqueue,
+        };
     }
 
     internal ClientSession Session => _session;
@@ -46,11 +62,80 @@ public sealed class Producer : IAsyncDisposable
     public async Task<SendReceipt> SendAsync(Message message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var (receipt, _) = await SendCoreAsync(message, transactional: false, cancellationToken).ConfigureAwait(false);
+        return receipt;
+    }
+
+    /// <summary>Begins a transaction: send its message with <see cref="SendAsync(Message, ITransaction, CancellationToken)"/>, then commit or roll back.</summary>
+    public ITransaction BeginTransaction()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return new Transaction(this);
+    }
+
+    /// <summary>
+    /// Sends a message of a TRANSACTION topic as a half message: consumers see it only after
+    /// <see cref="ITransaction.CommitAsync"/>. Sent once, never retried, so the broker never holds two halves of one message.
+    /// </summary>
+    /// <exception cref="ArgumentException">The transaction is not this producer's, or the message has a message group or delivery time.</exception>
+    /// <exception cref="InvalidOperationException">The transaction already carries a message.</exception>
+    /// <exception cref="RocketMQException">The broker refused, e.g. MESSAGE_PROPERTY_CONFLICT_WITH_TYPE (40014) when the topic is not a TRANSACTION topic.</exception>
+    public async Task<SendReceipt> SendAsync(Message message, ITransaction transaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction is not Transaction owned || owned.Producer != this)
+        {
+            throw new ArgumentException("The transaction was not begun by this producer; use producer.BeginTransaction().", nameof(transaction));
+        }
+
+        if (message.MessageGroup is not null || message.DeliveryTimestamp is not null)
+        {
+            throw new ArgumentException("A transactional message cannot carry a message group or a delivery time.", nameof(message));
+        }
+
+        owned.Reserve();
+        try
+        {
+            var (receipt, endpoint) = await SendCoreAsync(message, transactional: true, cancellationToken).ConfigureAwait(false);
+            owned.Hold(new HalfMessage(message.Topic, receipt.MessageId, receipt.TransactionId, endpoint));
+            return receipt;
+        }
+        catch
+        {
+            owned.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Tells the broker that holds a half message to deliver or drop it.</summary>
+    internal async Task EndTransactionAsync(HalfMessage half, bool commit, TransactionSource source, CancellationToken cancellationToken)
+    {
+        var request = new EndTransactionRequest
+        {
+            Topic = _session.Resource(half.Topic),
+            MessageId = half.MessageId,
+            TransactionId = half.TransactionId,
+            Resolution = commit ? Apache.Rocketmq.V2.TransactionResolution.Commit : Apache.Rocketmq.V2.TransactionResolution.Rollback,
+            Source = source,
+        };
+        var operation = $"EndTransaction ({(commit ? "commit" : "rollback")}) of message {half.MessageId} (topic '{half.Topic}')";
+        var response = await _session.CallAsync(half.Endpoint, operation,
+            (client, call) => client.EndTransactionAsync(request, call), cancellationToken).ConfigureAwait(false);
+        StatusCheck.ThrowIfFailed(response.Status, operation, half.Endpoint);
+    }
+
+    private async Task<(SendReceipt Receipt, EndpointAddress Endpoint)> SendCoreAsync(Message message, bool transactional, CancellationToken cancellationToken)
+    {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         CheckBodySize(message);
         cancellationToken.ThrowIfCancellationRequested();
         await _session.StartAsync(_options.Topics, cancellationToken).ConfigureAwait(false);
         CheckBodySize(message);
+        if (_publishedTopics.TryAdd(message.Topic, 0))
+        {
+            await _session.SyncSettingsAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         var messageId = _session.MessageIds.Next();
         using var activity = RocketMQDiagnostics.Source.StartActivity($"{message.Topic} publish", ActivityKind.Producer);
@@ -78,10 +163,10 @@ public sealed class Producer : IAsyncDisposable
         EndpointAddress? endpoint = null;
         try
         {
-            var (receipt, usedEndpoint) = await SendWithRetriesAsync(message, messageId, activity, cancellationToken).ConfigureAwait(false);
+            var (receipt, usedEndpoint) = await SendWithRetriesAsync(message, messageId, transactional, activity, cancellationToken).ConfigureAwait(false);
             endpoint = usedEndpoint;
             Record(message.Topic, endpoint, started, error: null);
-            return receipt;
+            return (receipt, usedEndpoint);
         }
         catch (Exception ex)
         {
@@ -96,20 +181,22 @@ public sealed class Producer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            await _transactionChecks.StopAsync().ConfigureAwait(false);
             await _session.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     private async Task<(SendReceipt Receipt, EndpointAddress Endpoint)> SendWithRetriesAsync(
-        Message message, string messageId, Activity? activity, CancellationToken cancellationToken)
+        Message message, string messageId, bool transactional, Activity? activity, CancellationToken cancellationToken)
     {
         var route = await _session.GetRouteAsync(message.Topic, cancellationToken).ConfigureAwait(false);
         var policy = _session.Server.Backoff;
-        var maxAttempts = Math.Max(1, policy.MaxAttempts);
+        // A retried transactional send could leave two half messages, one of them never ended: it is sent once.
+        var maxAttempts = transactional ? 1 : Math.Max(1, policy.MaxAttempts);
         IReadOnlyList<RouteQueue> candidates = message.MessageGroup is { } group
             ? [route.PublishQueueFor(group)]
             : route.TakePublishQueues(maxAttempts, _session.IsIsolated);
-        var proto = ToProtocol(message, messageId, activity);
+        var proto = ToProtocol(message, messageId, transactional, activity);
         for (var attempt = 1; ; attempt++)
         {
             var queue = candidates[(attempt - 1) % candidates.Count];
@@ -155,14 +242,15 @@ public sealed class Producer : IAsyncDisposable
             topic, queue.BrokerName, queue.QueueId, entry.Offset, entry.TransactionId);
     }
 
-    private Apache.Rocketmq.V2.Message ToProtocol(Message message, string messageId, Activity? activity)
+    private Apache.Rocketmq.V2.Message ToProtocol(Message message, string messageId, bool transactional, Activity? activity)
     {
         var system = new SystemProperties
         {
             MessageId = messageId,
             BornHost = ClientIdentity.HostName,
             BodyEncoding = Apache.Rocketmq.V2.Encoding.Identity,
-            MessageType = message.MessageGroup is not null ? MessageType.Fifo
+            MessageType = transactional ? MessageType.Transaction
+                : message.MessageGroup is not null ? MessageType.Fifo
                 : message.DeliveryTimestamp is not null ? MessageType.Delay
                 : MessageType.Normal,
         };
@@ -246,7 +334,7 @@ public sealed class Producer : IAsyncDisposable
     private Settings CompleteSettings(Settings settings)
     {
         settings.Publishing = new Publishing { ValidateMessageType = true };
-        foreach (var topic in _options.Topics)
+        foreach (var topic in _publishedTopics.Keys)
         {
             settings.Publishing.Topics.Add(_session.Resource(topic));
         }

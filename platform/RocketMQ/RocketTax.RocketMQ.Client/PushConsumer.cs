@@ -15,7 +15,9 @@ namespace RocketTax.RocketMQ.Client;
 /// Receives messages in the background and hands each to an <see cref="IMessageHandler"/>, at most
 /// <see cref="PushConsumerOptions.MaxConcurrency"/> at once. Success acks the message; failure (or an exception)
 /// hands it back with the server's backoff for that attempt, and the last allowed attempt moves it to the DLQ.
-/// Messages stay invisible while they wait or run (renewed with ChangeInvisibleDuration).
+/// Messages stay invisible while they wait or run (renewed with ChangeInvisibleDuration). For an orderly (FIFO) group
+/// the messages of one message group are handled one at a time, in order, and a failed one is handled again in its
+/// place after the backoff, before the next of its group.
 /// </summary>
 public sealed class PushConsumer : IAsyncDisposable
 {
@@ -123,21 +125,10 @@ public sealed class PushConsumer : IAsyncDisposable
             _stopped = true;
             await _receiving.CancelAsync().ConfigureAwait(false);
             await _assignmentLoop.ConfigureAwait(false);
-            await Task.WhenAll(_receiveLoops.Values.Select(l => l.Loop)).ConfigureAwait(false);
+            // An in-order receive loop ends once the message it is handling is settled, so it gets the same grace.
+            await FinishHandlersAsync(Task.WhenAll(_receiveLoops.Values.Select(l => l.Loop)), cancellationToken).ConfigureAwait(false);
             _dispatch.Writer.TryComplete();
-
-            var workers = Task.WhenAll(_workers);
-            try
-            {
-                await workers.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _logger.ShutdownTimedOut(_options.ConsumerGroup, _options.ShutdownTimeout);
-                await _handlers.CancelAsync().ConfigureAwait(false);
-                // Handlers now see cancellation; their messages are still settled (nacked) before the client leaves.
-                await workers.ConfigureAwait(false);
-            }
+            await FinishHandlersAsync(Task.WhenAll(_workers), cancellationToken).ConfigureAwait(false);
 
             _acks.Complete();
             await _ackLoop.ConfigureAwait(false);
@@ -165,6 +156,26 @@ public sealed class PushConsumer : IAsyncDisposable
         _receiving.Dispose();
         _handlers.Dispose();
         _renewing.Dispose();
+    }
+
+    /// <summary>Waits for <paramref name="work"/>; when <paramref name="cancellationToken"/> fires first, cancels the handlers and waits for it to settle.</summary>
+    private async Task FinishHandlersAsync(Task work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (!_handlers.IsCancellationRequested)
+            {
+                _logger.ShutdownTimedOut(_options.ConsumerGroup, _options.ShutdownTimeout);
+                await _handlers.CancelAsync().ConfigureAwait(false);
+            }
+
+            // Handlers now see cancellation; their messages are still settled (nacked) before the client leaves.
+            await work.ConfigureAwait(false);
+        }
     }
 
     private async Task AssignmentLoopAsync()
@@ -287,9 +298,17 @@ public sealed class PushConsumer : IAsyncDisposable
                     await SettleAsync(lease, ConsumeResult.Failure).ConfigureAwait(false);
                 }
 
-                foreach (var message in result.Messages)
+                if (_session.Server.Fifo)
                 {
-                    _dispatch.Writer.TryWrite(new Delivery(Lease(message), result.ReceiveContext));
+                    // The broker holds the queue until this batch is settled, so the next receive waits for it too.
+                    await ConsumeInOrderAsync(result).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var message in result.Messages)
+                    {
+                        _dispatch.Writer.TryWrite(new Delivery(Lease(message), result.ReceiveContext));
+                    }
                 }
 
                 if (result.Messages.Count > 0 && RocketMQDiagnostics.ConsumedMessages.Enabled)
@@ -336,12 +355,86 @@ public sealed class PushConsumer : IAsyncDisposable
         await foreach (var delivery in _dispatch.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var result = await HandleAsync(delivery).ConfigureAwait(false);
+            if (delivery.Handled is { } handled)
+            {
+                handled.TrySetResult(result);
+                continue;
+            }
+
             // A faulted settlement stays in the list, so the worker still ends with its exception.
             settling.RemoveAll(static settlement => settlement.IsCompletedSuccessfully);
             settling.Add(SettleAsync(delivery.Lease, result));
         }
 
         await Task.WhenAll(settling).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands a batch of an orderly group to the handlers: message groups side by side, each group's messages one after
+    /// another (a message without a group promises no order and runs on its own).
+    /// </summary>
+    private Task ConsumeInOrderAsync(ReceiveResult result)
+    {
+        var leases = result.Messages.Select(Lease).ToList();
+        var groups = leases.GroupBy(lease => lease.Message.MessageGroup ?? lease.Message.MessageId, StringComparer.Ordinal);
+        return Task.WhenAll(groups.Select(group => ConsumeGroupInOrderAsync([.. group], result.ReceiveContext)));
+    }
+
+    /// <summary>
+    /// Handles one message group's messages in order. A failure is handled again in place after the server's backoff,
+    /// with the next delivery attempt, as the official clients do; the last allowed attempt's failure moves it to the DLQ.
+    /// Stopping leaves the rest unhandled: they come back from the broker, still in order, after their invisible time.
+    /// </summary>
+    private async Task ConsumeGroupInOrderAsync(IReadOnlyList<MessageLease> leases, ActivityContext receiveContext)
+    {
+        for (var i = 0; i < leases.Count; i++)
+        {
+            var lease = leases[i];
+            var message = lease.Message;
+            while (true)
+            {
+                if (_receiving.IsCancellationRequested)
+                {
+                    Abandon(leases.Skip(i));
+                    return;
+                }
+
+                var handled = new TaskCompletionSource<ConsumeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _dispatch.Writer.TryWrite(new Delivery(lease, receiveContext, handled));
+                var result = await handled.Task.ConfigureAwait(false);
+                var policy = _session.Server.Backoff;
+                if (result == ConsumeResult.Success || message.DeliveryAttempt >= policy.MaxAttempts)
+                {
+                    await SettleAsync(lease, result).ConfigureAwait(false);
+                    break;
+                }
+
+                var delay = policy.NextDelay(message.DeliveryAttempt);
+                _logger.HandlerFailed(message.MessageId, message.Topic, message.DeliveryAttempt, delay);
+                try
+                {
+                    await Task.Delay(delay, _session.Time, _receiving.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Abandon(leases.Skip(i));
+                    return;
+                }
+
+                message.DeliveryAttempt++;
+            }
+        }
+    }
+
+    /// <summary>Stops renewing messages that will not be handled here; the broker hands them out again once they are visible.</summary>
+    private void Abandon(IEnumerable<MessageLease> leases)
+    {
+        foreach (var lease in leases)
+        {
+            lease.Settled = true;
+            _leases.TryRemove(lease, out _);
+            _cacheSlots.Release();
+        }
     }
 
     private async Task<ConsumeResult> HandleAsync(Delivery delivery)

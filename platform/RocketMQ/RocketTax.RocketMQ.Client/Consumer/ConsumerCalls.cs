@@ -24,7 +24,7 @@ internal sealed class ConsumerCalls(ClientSession session, string group)
         {
             Group = session.Resource(group),
             MessageQueue = queue.Protocol,
-            FilterExpression = new Apache.Rocketmq.V2.FilterExpression { Type = FilterType.Tag, Expression = filter.Expression },
+            FilterExpression = filter.ToProtocol(),
             BatchSize = batchSize,
             AutoRenew = invisibleDuration is null,
             LongPollingTimeout = Duration.FromTimeSpan(longPolling),

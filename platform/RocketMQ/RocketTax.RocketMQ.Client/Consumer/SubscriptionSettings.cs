@@ -14,7 +14,7 @@ internal static class SubscriptionSettings
             subscription.Subscriptions.Add(new SubscriptionEntry
             {
                 Topic = session.Resource(topic),
-                Expression = new Apache.Rocketmq.V2.FilterExpression { Type = FilterType.Tag, Expression = filter.Expression },
+                Expression = filter.ToProtocol(),
             });
         }
 

@@ -25,7 +25,20 @@ public static class RocketMQServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        services.TryAddSingleton(sp => new Producer(options(sp), sp.GetService<ILogger<Producer>>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new Producer(WithRegisteredChecker(options(sp), sp), sp.GetService<ILogger<Producer>>(), sp.GetService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TChecker"/> as the producer's <see cref="ITransactionChecker"/> (unless its options
+    /// name one), resolved in a scope per check so it may use scoped services.
+    /// </summary>
+    public static IServiceCollection AddRocketMQTransactionChecker<TChecker>(this IServiceCollection services)
+        where TChecker : class, ITransactionChecker
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddScoped<TChecker>();
+        services.TryAddSingleton<ITransactionChecker>(sp => new ScopedTransactionChecker<TChecker>(sp.GetRequiredService<IServiceScopeFactory>()));
         return services;
     }
 
@@ -66,6 +79,11 @@ public static class RocketMQServiceCollectionExtensions
     public static IServiceCollection AddRocketMQPushConsumer<THandler>(this IServiceCollection services, string connectionName, Action<RocketMQClientSettings>? configure = null)
         where THandler : class, IMessageHandler =>
         services.AddRocketMQPushConsumer<THandler>(sp => RocketMQSettingsReader.Read(sp.GetRequiredService<IConfiguration>(), connectionName, configure).ToPushConsumerOptions());
+
+    private static ProducerOptions WithRegisteredChecker(ProducerOptions options, IServiceProvider services) =>
+        options.TransactionChecker is null && services.GetService<ITransactionChecker>() is { } checker
+            ? options with { TransactionChecker = checker }
+            : options;
 
     /// <summary>Health check, tracing and metrics as the settings ask.</summary>
     internal static void AddRocketMQDiagnostics(this IServiceCollection services, RocketMQClientSettings settings, string healthCheckName, Func<IServiceProvider, RocketTax.RocketMQ.Client.Session.ClientSession> session)

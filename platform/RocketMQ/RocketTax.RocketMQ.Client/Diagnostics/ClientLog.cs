@@ -64,4 +64,19 @@ internal static partial class ClientLog
 
     [LoggerMessage(20, LogLevel.Error, "Background work '{Work}' of RocketMQ client {ClientId} failed; it runs again at its next period")]
     public static partial void BackgroundWorkFailed(this ILogger logger, string work, string clientId, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "The broker at {Endpoint} asked about transaction {TransactionId} (message {MessageId}), but the producer has no TransactionChecker; it stays open until the broker gives up and rolls it back")]
+    public static partial void TransactionCheckWithoutChecker(this ILogger logger, string messageId, string transactionId, string endpoint);
+
+    [LoggerMessage(22, LogLevel.Information, "Transaction check of message {MessageId} (transaction {TransactionId}): {Resolution}")]
+    public static partial void TransactionChecked(this ILogger logger, string messageId, string transactionId, string resolution);
+
+    [LoggerMessage(23, LogLevel.Warning, "Answering the check of transaction {TransactionId} (message {MessageId}) from {Endpoint} failed; the broker will ask again")]
+    public static partial void TransactionCheckFailed(this ILogger logger, string messageId, string transactionId, string endpoint, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Debug, "Check of transaction {TransactionId} from {Endpoint} arrived while the producer is stopping; left to the broker's next check")]
+    public static partial void TransactionCheckDropped(this ILogger logger, string transactionId, string endpoint);
+
+    [LoggerMessage(25, LogLevel.Debug, "Sending the updated settings to {Endpoint} failed; the Telemetry stream sends them again when it reconnects")]
+    public static partial void SettingsSyncFailed(this ILogger logger, string endpoint, Exception exception);
 }

@@ -9,6 +9,12 @@ public sealed record ProducerOptions : RocketMQClientOptions
     /// <summary>Attempts per send, each on another broker when there is one; 3 as in the official clients.</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>
+    /// Answers the brokers' checks of transactions left open (see <see cref="Producer.BeginTransaction"/>); without one,
+    /// such a transaction stays open until the broker's last check rolls it back.
+    /// </summary>
+    public ITransactionChecker? TransactionChecker { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {

@@ -77,6 +77,9 @@ internal sealed class ClientSession : IAsyncDisposable
     /// <summary>The latest settings the server sent.</summary>
     public ServerSettings Server => Volatile.Read(ref _server);
 
+    /// <summary>Takes the brokers' transaction checks (RecoverOrphanedTransactionCommand); null for consumers, which have none to answer.</summary>
+    public Action<RecoverOrphanedTransactionCommand, EndpointAddress>? TransactionChecks { get; init; }
+
     /// <summary>Fires when the client is disposed.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
 
@@ -271,6 +274,11 @@ internal sealed class ClientSession : IAsyncDisposable
                     next = next with { ReceiveBatchSize = subscription.ReceiveBatchSize };
                 }
 
+                if (subscription.HasFifo)
+                {
+                    next = next with { Fifo = subscription.Fifo };
+                }
+
                 if (subscription.LongPollingTimeout is { } polling && polling.ToTimeSpan() > TimeSpan.Zero)
                 {
                     next = next with { LongPollingTimeout = polling.ToTimeSpan() };
@@ -279,6 +287,25 @@ internal sealed class ClientSession : IAsyncDisposable
 
             Volatile.Write(ref _server, next);
             Logger.SettingsApplied(endpoint.ToString(), next.Backoff.MaxAttempts, next.MaxBodySize);
+        }
+    }
+
+    /// <summary>
+    /// Sends <see cref="ClientSettings"/> again on every open Telemetry stream, after they changed (a producer's new
+    /// topic). A stream that is down sends the current settings when it reconnects, so its failure is only logged.
+    /// </summary>
+    public async Task SyncSettingsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (endpoint, session) in _telemetry)
+        {
+            try
+            {
+                await session.SyncSettingsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException)
+            {
+                Logger.SettingsSyncFailed(endpoint.ToString(), ex);
+            }
         }
     }
 

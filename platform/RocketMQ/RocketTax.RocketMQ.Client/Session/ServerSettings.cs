@@ -12,6 +12,9 @@ internal sealed record ServerSettings
     /// <summary>Messages per receive for push consumers.</summary>
     public int ReceiveBatchSize { get; init; } = 32;
 
+    /// <summary>The consumer group is orderly: a push consumer hands each message group's messages over one at a time, in order.</summary>
+    public bool Fifo { get; init; }
+
     /// <summary>How long a push consumer's receive waits on the broker.</summary>
     public TimeSpan LongPollingTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

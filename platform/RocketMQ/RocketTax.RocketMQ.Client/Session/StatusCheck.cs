@@ -30,6 +30,9 @@ internal static class StatusCheck
         Code.Unauthorized or Code.Forbidden => " (check AccessKey/SecretKey and the ACL of the cluster)",
         Code.MessageBodyTooLarge => " (send a smaller body or raise maxMessageSize on the broker)",
         Code.TooManyRequests => " (the broker is throttling; slow down or add brokers)",
+        Code.IllegalFilterExpression => " (fix the consumer's FilterExpression: tags as 'a||b', or a SQL92 condition such as \"a > 5 AND b = 'x'\" with FilterExpressionType.Sql)",
+        Code.InvalidTransactionId => " (the transaction was committed or rolled back already, or the broker that holds it is not the one asked)",
+        Code.MessagePropertyConflictWithType => " (the topic's message.type does not fit the message: a message group needs a FIFO topic, a delivery time a DELAY topic, a transaction a TRANSACTION topic)",
         _ => string.Empty,
     };
 }

@@ -127,6 +127,9 @@ internal sealed class TelemetrySession : IAsyncDisposable
                 _owner.ApplyServerSettings(command.Settings, _endpoint);
                 _firstSettings.TrySetResult();
                 break;
+            case TelemetryCommand.CommandOneofCase.RecoverOrphanedTransactionCommand when _owner.TransactionChecks is { } checks:
+                checks(command.RecoverOrphanedTransactionCommand, _endpoint);
+                break;
             case TelemetryCommand.CommandOneofCase.PrintThreadStackTraceCommand:
                 _owner.Logger.TelemetryCommandUnsupported(command.CommandCase.ToString(), _endpoint.ToString());
                 await WriteAsync(call, new TelemetryCommand
