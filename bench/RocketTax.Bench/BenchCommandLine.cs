@@ -17,6 +17,8 @@ public static class BenchCommandLine
           client-latency   sends through the client at --rate msg/s for --seconds; latency from when each was due
           e2e              --rate msg/s for --seconds through the client to a push consumer's handler
           consume          a push consumer drains a backlog of --messages
+          fifo-consume     an orderly push consumer drains a FIFO backlog of --messages (8 queues, a message group per sender)
+          delay-burst      --messages delayed messages all due at once: broker RSS while pending, delivery rate when due
           alloc            BenchmarkDotNet: time and bytes allocated per Producer.SendAsync (memory diagnoser)
           apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root;
                            with --image IMAGE the cluster runs in containers of that image (Docker, the image built)
@@ -62,6 +64,8 @@ public static class BenchCommandLine
             "client-latency" => One(ClientScenarios.SendLatencyAsync),
             "e2e" => One(ClientScenarios.EndToEndAsync),
             "consume" => One(ClientScenarios.ConsumeBacklogAsync),
+            "fifo-consume" => One(MessageTypeScenarios.FifoConsumeAsync),
+            "delay-burst" => One(MessageTypeScenarios.DelayBurstAsync),
             "nats-produce" => One(NatsProduceScenario.RunAsync),
             "rabbitmq-produce" => One(RabbitMqProduceScenario.RunAsync),
             "compare" => PeerComparison.RunAsync,

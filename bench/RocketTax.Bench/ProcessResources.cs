@@ -6,18 +6,10 @@ namespace RocketTax.Bench;
 public sealed class ProcessResources(int processId)
 {
     /// <summary>Peak resident set size (VmHWM).</summary>
-    public long PeakRssBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
+    public long PeakRssBytes() => StatusBytes("VmHWM:");
 
-        return 0;
-    }
+    /// <summary>Resident set size now (VmRSS).</summary>
+    public long RssBytes() => StatusBytes("VmRSS:");
 
     /// <summary>User + system CPU time the process has used.</summary>
     public double CpuSeconds()
@@ -26,5 +18,18 @@ public sealed class ProcessResources(int processId)
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks / 100.0;
+    }
+
+    private long StatusBytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return 0;
     }
 }
