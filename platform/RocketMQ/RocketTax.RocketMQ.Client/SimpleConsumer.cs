@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Apache.Rocketmq.V2;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,7 @@ public sealed class SimpleConsumer : IAsyncDisposable
     private readonly ClientSession _session;
     private readonly ConsumerCalls _calls;
     private readonly string[] _topics;
+    private readonly ConcurrentDictionary<string, string> _brokerWithMessages = new(StringComparer.Ordinal);
     private int _topicIndex = -1;
     private int _receiveTurn = -1;
     private int _disposed;
@@ -50,8 +52,9 @@ public sealed class SimpleConsumer : IAsyncDisposable
 
     /// <summary>
     /// Receives up to <paramref name="maxMessages"/> messages from the next subscribed topic and broker, waiting up to
-    /// <see cref="SimpleConsumerOptions.AwaitDuration"/> for some to arrive; an empty list when none did.
-    /// Messages whose body fails the digest check are logged and left to come back.
+    /// <see cref="SimpleConsumerOptions.AwaitDuration"/> for some to arrive; an empty list when none did. While another
+    /// broker of the topic gave messages last time, the turn's broker is asked without waiting, and the wait is spent on
+    /// that other broker if it had none. Messages whose body fails the digest check are logged and left to come back.
     /// </summary>
     public async Task<IReadOnlyList<MessageView>> ReceiveAsync(int maxMessages, TimeSpan invisibleDuration, CancellationToken cancellationToken = default)
     {
@@ -67,17 +70,24 @@ public sealed class SimpleConsumer : IAsyncDisposable
         var topic = _topics[(uint)Interlocked.Increment(ref _topicIndex) % _topics.Length];
         var route = await _session.GetRouteAsync(topic, cancellationToken).ConfigureAwait(false);
         var queue = route.ReceiveQueue((uint)Interlocked.Increment(ref _receiveTurn), _session.IsIsolated);
-        ReceiveResult result;
-        try
+        var busy = BusyBrokerBesides(route, queue);
+        var result = await ReceiveFromAsync(topic, queue, maxMessages, invisibleDuration, busy is null ? _options.AwaitDuration : TimeSpan.Zero, cancellationToken)
+            .ConfigureAwait(false);
+        if (busy is not null && result.Messages.Count == 0)
         {
-            result = await _calls.ReceiveAsync(queue, _options.Subscriptions[topic], maxMessages, invisibleDuration, _options.AwaitDuration, cancellationToken)
-                .ConfigureAwait(false);
+            // A long poll on the turn's broker would hold this receive for the whole await duration while the busy
+            // broker's messages wait: taking turns with an idle broker would cap a backlog's drain at one batch per wait.
+            queue = busy;
+            result = await ReceiveFromAsync(topic, queue, maxMessages, invisibleDuration, _options.AwaitDuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (RocketMQConnectionException)
+
+        if (result.Messages.Count > 0)
         {
-            _session.Isolate(queue.Endpoint);
-            _session.InvalidateRoute(topic);
-            throw;
+            _brokerWithMessages[topic] = queue.BrokerName;
+        }
+        else
+        {
+            _brokerWithMessages.TryRemove(topic, out _);
         }
 
         if (result.Messages.Count > 0 && RocketMQDiagnostics.ConsumedMessages.Enabled)
@@ -119,6 +129,29 @@ public sealed class SimpleConsumer : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await _session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The queue of the broker that gave messages on this topic's last receive, when that is another broker than <paramref name="queue"/>'s and not isolated.</summary>
+    private RouteQueue? BusyBrokerBesides(TopicRoute route, RouteQueue queue) =>
+        _brokerWithMessages.TryGetValue(route.Topic, out var broker) && broker != queue.BrokerName
+            && route.ReceiveQueueOf(broker) is { } busy && !_session.IsIsolated(busy.Endpoint)
+            ? busy
+            : null;
+
+    /// <summary>One receive call on <paramref name="queue"/>'s broker; a broker that cannot be reached is isolated and the topic's route refreshed.</summary>
+    private async Task<ReceiveResult> ReceiveFromAsync(
+        string topic, RouteQueue queue, int maxMessages, TimeSpan invisibleDuration, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _calls.ReceiveAsync(queue, _options.Subscriptions[topic], maxMessages, invisibleDuration, wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RocketMQConnectionException)
+        {
+            _session.Isolate(queue.Endpoint);
+            _session.InvalidateRoute(topic);
+            throw;
         }
     }
 

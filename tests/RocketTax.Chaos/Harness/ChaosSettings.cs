@@ -18,10 +18,10 @@ public static class ChaosSettings
     /// <summary>kill -9 of one name server, and of a consumer mid-batch: each trial waits out a restart or an invisible duration, so CI runs 4.</summary>
     public static int ProcessKillTrials => Read("ROCKETTAX_CHAOS_TRIALS", 4);
 
-    /// <summary>How long the soak runs (<c>ROCKETTAX_SOAK_SECONDS</c>): 90 s in CI, 1800 for the full soak.</summary>
+    /// <summary>How long the soak runs (<c>ROCKETTAX_SOAK_SECONDS</c>, which also turns the soak on): 180 for a short soak, 1800 for the full one.</summary>
     public static TimeSpan SoakDuration => TimeSpan.FromSeconds(Read("ROCKETTAX_SOAK_SECONDS", 90));
 
-    /// <summary>Time between the soak's faults (<c>ROCKETTAX_SOAK_FAULT_SECONDS</c>): 20 s in CI, so a short soak still meets every fault kind; 60 for the full soak.</summary>
+    /// <summary>Time between the soak's faults (<c>ROCKETTAX_SOAK_FAULT_SECONDS</c>): 20 s unless set, so a short soak still meets every fault kind; 60 for the full soak.</summary>
     public static TimeSpan SoakFaultInterval => TimeSpan.FromSeconds(Read("ROCKETTAX_SOAK_FAULT_SECONDS", 20));
 
     /// <summary>Time between the soak's readings of the broker's footprint (<c>ROCKETTAX_SOAK_SAMPLE_SECONDS</c>).</summary>

@@ -102,6 +102,9 @@ internal sealed class TopicRoute
         return _receiveOrder[turn % _receiveOrder.Length];
     }
 
+    /// <summary>The queue a receive names to reach <paramref name="brokerName"/>, or null when the route has nothing readable there.</summary>
+    public RouteQueue? ReceiveQueueOf(string brokerName) => Array.Find(_receiveOrder, q => q.BrokerName == brokerName);
+
     private static RouteQueue[] Interleave(IEnumerable<RouteQueue> queues)
     {
         var byBroker = queues.GroupBy(q => q.BrokerName).OrderBy(g => g.Key, StringComparer.Ordinal)
