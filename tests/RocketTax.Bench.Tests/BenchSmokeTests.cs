@@ -22,6 +22,8 @@ public sealed class BenchSmokeTests : IDisposable
         { "client-latency --rate 500 --seconds 2 --warmup 200", 1_000 },
         { "e2e --rate 200 --seconds 2 --warmup 200", 400 },
         { "consume --messages 2000 --senders 8", 2_000 },
+        { "fifo-consume --messages 2000 --senders 8", 2_000 },
+        { "delay-burst --messages 2000 --senders 8", 2_000 },
     };
 
     [Theory(Timeout = 180_000)]
