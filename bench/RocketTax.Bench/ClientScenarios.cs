@@ -69,14 +69,7 @@ public static class ClientScenarios
             warmUpReceived.SetResult();
         }
 
-        await using var consumer = new PushConsumer(
-            new PushConsumerOptions
-            {
-                Endpoints = $"127.0.0.1:{broker.GrpcPort}",
-                ConsumerGroup = "bench-e2e",
-                Subscriptions = new Dictionary<string, FilterExpression> { [Topic] = FilterExpression.SubAll },
-                MaxConcurrency = 64,
-            },
+        await using var consumer = NewPushConsumer(broker, "bench-e2e", Topic,
             (message, _) =>
             {
                 if (message.Properties.TryGetValue(SentAtProperty, out var sentAt))
@@ -138,14 +131,7 @@ public static class ClientScenarios
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpuBefore = broker.Resources.CpuSeconds();
         var clock = Stopwatch.StartNew();
-        await using var consumer = new PushConsumer(
-            new PushConsumerOptions
-            {
-                Endpoints = $"127.0.0.1:{broker.GrpcPort}",
-                ConsumerGroup = "bench-backlog",
-                Subscriptions = new Dictionary<string, FilterExpression> { [Topic] = FilterExpression.SubAll },
-                MaxConcurrency = 64,
-            },
+        await using var consumer = NewPushConsumer(broker, "bench-backlog", Topic,
             (_, _) =>
             {
                 if (Interlocked.Increment(ref received) == options.Messages)
@@ -162,7 +148,18 @@ public static class ClientScenarios
             new LatencyRecorder(0), broker, cpuBefore);
     }
 
-    private static Producer NewProducer(BrokerLauncher broker, string topic) =>
+    /// <summary>A push consumer of <paramref name="group"/> on all of <paramref name="topic"/> at this broker, 64 handlers at once; not started.</summary>
+    internal static PushConsumer NewPushConsumer(
+        BrokerLauncher broker, string group, string topic, Func<MessageView, CancellationToken, ValueTask<ConsumeResult>> handler) =>
+        new(new PushConsumerOptions
+        {
+            Endpoints = $"127.0.0.1:{broker.GrpcPort}",
+            ConsumerGroup = group,
+            Subscriptions = new Dictionary<string, FilterExpression> { [topic] = FilterExpression.SubAll },
+            MaxConcurrency = 64,
+        }, handler);
+
+    internal static Producer NewProducer(BrokerLauncher broker, string topic) =>
         new(new ProducerOptions { Endpoints = $"127.0.0.1:{broker.GrpcPort}", Topics = [topic] });
 
     /// <summary>One send through the client; a refusal the client reports counts as failed.</summary>

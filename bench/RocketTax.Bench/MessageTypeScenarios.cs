@@ -28,7 +28,7 @@ public static class MessageTypeScenarios
         var queues = FifoQueues.ToString(CultureInfo.InvariantCulture);
         await broker.AdminAsync(cancellationToken, "updateTopic", "-t", Topic, "-r", queues, "-w", queues, "-a", "+message.type=FIFO");
         await broker.AdminAsync(cancellationToken, "updateSubGroup", "-g", Group, "-o", "true");
-        await using (var producer = new Producer(new ProducerOptions { Endpoints = Endpoint(broker), Topics = [Topic] }))
+        await using (var producer = ClientScenarios.NewProducer(broker, Topic))
         {
             var body = new byte[options.BodySize];
             var sequences = new long[options.Senders];
@@ -50,14 +50,7 @@ public static class MessageTypeScenarios
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpuBefore = broker.Resources.CpuSeconds();
         var clock = Stopwatch.StartNew();
-        await using var consumer = new PushConsumer(
-            new PushConsumerOptions
-            {
-                Endpoints = Endpoint(broker),
-                ConsumerGroup = Group,
-                Subscriptions = new Dictionary<string, FilterExpression> { [Topic] = FilterExpression.SubAll },
-                MaxConcurrency = 64,
-            },
+        await using var consumer = ClientScenarios.NewPushConsumer(broker, Group, Topic,
             (message, _) =>
             {
                 var sequence = long.Parse(message.Properties[SequenceProperty], CultureInfo.InvariantCulture);
@@ -93,7 +86,7 @@ public static class MessageTypeScenarios
         var rssIdle = broker.Resources.RssBytes();
         // Far enough ahead that every send is stored before the first is due, at a fill rate well below this machine's.
         var due = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10 + (options.Messages / 5_000));
-        await using (var producer = new Producer(new ProducerOptions { Endpoints = Endpoint(broker), Topics = [Topic] }))
+        await using (var producer = ClientScenarios.NewProducer(broker, Topic))
         {
             var body = new byte[options.BodySize];
             Console.Error.WriteLine($"sending {options.Messages:N0} messages due at {due:HH:mm:ss.fff}");
@@ -114,14 +107,7 @@ public static class MessageTypeScenarios
         long received = 0, early = 0;
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpuBefore = broker.Resources.CpuSeconds();
-        await using var consumer = new PushConsumer(
-            new PushConsumerOptions
-            {
-                Endpoints = Endpoint(broker),
-                ConsumerGroup = "bench-delay-group",
-                Subscriptions = new Dictionary<string, FilterExpression> { [Topic] = FilterExpression.SubAll },
-                MaxConcurrency = 64,
-            },
+        await using var consumer = ClientScenarios.NewPushConsumer(broker, "bench-delay-group", Topic,
             (_, _) =>
             {
                 var late = DateTimeOffset.UtcNow - due;
@@ -148,6 +134,4 @@ public static class MessageTypeScenarios
             $"{options.FlushDiskType}, {options.Messages:N0} due together, broker RSS {rssIdle / MiB} MB idle → {rssPending / MiB} MB with them pending, {options.BodySize} B",
             received, early, elapsed, lateness, broker.Resources, cpuBefore);
     }
-
-    private static string Endpoint(BrokerLauncher broker) => $"127.0.0.1:{broker.GrpcPort.ToString(CultureInfo.InvariantCulture)}";
 }
