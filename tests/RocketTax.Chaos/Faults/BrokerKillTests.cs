@@ -31,7 +31,7 @@ public sealed class BrokerKillTests(ChaosClusterFixture cluster) : IClassFixture
 
         var report = await traffic.DrainAsync(DrainTimeout, ct);
         ChaosLog.Write($"kill -9 broker-a, SYNC_FLUSH: {trials} trials (seed {ChaosSettings.Seed}), {traffic.SendFailures} sends and {traffic.ReceiveFailures} receives failed; {report}");
-        Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}; last failure: {traffic.LastFailure}{Environment.NewLine}{await cluster.ConsumerProgressAsync(streams[0].ConsumerGroup, ct)}");
+        Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}; last failure: {traffic.LastFailure}{Environment.NewLine}{await cluster.ConsumerProgressAsync(streams[0].ConsumerGroup, ct)}{Environment.NewLine}{cluster.StoreEvents()}");
         Assert.True(report.Acknowledged > trials * 20, $"Too little traffic to judge: {report}");
     }
 

@@ -71,6 +71,17 @@ public sealed class ChaosClusterFixture : ClusterFixture
     public async Task<string> ConsumerProgressAsync(string group, CancellationToken cancellationToken) =>
         (await MqAdmin.RunAsync(cancellationToken, null, "consumerProgress", "-n", NamesrvAddr, "-g", group)).ToString();
 
+    /// <summary>Both brokers' log lines about recovery, damage, warnings and errors, for the failure message of a loss.</summary>
+    public string StoreEvents()
+    {
+        string[] markers = ["warn", "fail", "crit", "recover", "truncat", "gap", "corrupt", "behind"];
+        var lines = new[] { ("broker-a", BrokerA), ("broker-b", BrokerB) }.SelectMany(broker => broker.Item2.Logs
+            .Where(line => markers.Any(m => line.Contains(m, StringComparison.OrdinalIgnoreCase)))
+            .TakeLast(40)
+            .Select(line => $"{broker.Item1}: {line}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
     protected override BrokerOptions BrokerOptionsFor(string brokerName) =>
         base.BrokerOptionsFor(brokerName) with { FlushDiskType = "SYNC_FLUSH" };
 

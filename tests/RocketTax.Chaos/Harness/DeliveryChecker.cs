@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RocketTax.RocketMQ.Client;
 
 namespace RocketTax.Chaos.Harness;
 
@@ -14,22 +15,29 @@ public sealed class DeliveryChecker
 {
     private const int SampleSize = 10;
 
-    private readonly ConcurrentDictionary<string, byte> _acknowledged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SendReceipt?> _acknowledged = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _deliveries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FirstDelivery>> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Topic, int QueueId, long Offset), ConcurrentQueue<string>> _deliveredAt = new();
     private int _consumed;
 
-    /// <summary>The broker answered OK to the send of <paramref name="key"/>.</summary>
-    public void Acknowledged(string key) => _acknowledged.TryAdd(key, 0);
+    /// <summary>The broker answered OK to the send of <paramref name="key"/>; <paramref name="receipt"/> says where it was stored, for the report of a loss.</summary>
+    public void Acknowledged(string key, SendReceipt? receipt = null) => _acknowledged.TryAdd(key, receipt);
 
     /// <summary>
     /// A consumer received <paramref name="key"/>; <paramref name="group"/> and <paramref name="sequence"/> when it
     /// belongs to a FIFO message group, <paramref name="via"/> (which consumer, queue, offset, attempt) for the report,
-    /// and <paramref name="at"/> when the consumer took it, if it is another process that reported it later.
+    /// <paramref name="at"/> when the consumer took it, if it is another process that reported it later, and
+    /// <paramref name="position"/> (topic, queue and offset) where it came from, when the consumer knows it.
     /// </summary>
-    public void Delivered(string key, string? group = null, long sequence = 0, string via = "", DateTime? at = null)
+    public void Delivered(string key, string? group = null, long sequence = 0, string via = "", DateTime? at = null, (string Topic, int QueueId, long Offset)? position = null)
     {
         Interlocked.Increment(ref _consumed);
+        if (position is { } p)
+        {
+            _deliveredAt.GetOrAdd(p, static _ => new()).Enqueue(key);
+        }
+
         var count = _deliveries.AddOrUpdate(key, 1, static (_, n) => n + 1);
         if (group is not null && count == 1)
         {
@@ -47,7 +55,7 @@ public sealed class DeliveryChecker
 
     public DeliveryReport Report()
     {
-        var lost = _acknowledged.Keys.Where(k => !_deliveries.ContainsKey(k)).ToList();
+        var lost = _acknowledged.Where(a => !_deliveries.ContainsKey(a.Key)).Select(a => Describe(a.Key, a.Value)).ToList();
         var outOfOrder = OutOfOrder().ToList();
         return new DeliveryReport(
             _acknowledged.Count,
@@ -58,6 +66,21 @@ public sealed class DeliveryChecker
             _deliveries.Keys.Count(k => !_acknowledged.ContainsKey(k)),
             lost.Take(SampleSize).ToList(),
             outOfOrder.Take(SampleSize).ToList());
+    }
+
+    /// <summary>
+    /// A lost message with where its receipt put it and what was delivered from that queue offset instead (any
+    /// broker's: a consumer's message does not name its broker): another key there means the offset was handed out twice.
+    /// </summary>
+    private string Describe(string key, SendReceipt? receipt)
+    {
+        if (receipt is null)
+        {
+            return key;
+        }
+
+        var there = _deliveredAt.TryGetValue((receipt.Topic, receipt.QueueId, receipt.Offset), out var keys) ? string.Join(" ", keys) : "nothing";
+        return $"{key} (id {receipt.MessageId}, {receipt.BrokerName} queue {receipt.QueueId}@{receipt.Offset}; delivered from queue {receipt.QueueId}@{receipt.Offset}: {there})";
     }
 
     /// <summary>Each acknowledged first delivery that came after a higher sequence of its group, with when, to line it up with the run's faults.</summary>
