@@ -113,6 +113,8 @@ function fifoReceipt(message) {
 
 async function delay({ endpoints, topic, group, count = 100, maxSeconds = 30 }) {
   const producer = await startProducer(endpoints, topic);
+  // Receiving from before the first is due, so each is seen when it comes, not when the sends are done.
+  const consumer = await startSimpleConsumer(endpoints, topic, group, '*', 250);
   // First one message on each broker, due last, recalled at once: through the access point, which holds only one of them.
   const toRecall = new Map();
   for (let i = 0; toRecall.size < 2 && i < 4; i++) {
@@ -126,26 +128,30 @@ async function delay({ endpoints, topic, group, count = 100, maxSeconds = 30 }) 
   }
   emit({ recalled: [ ...toRecall ].map(([ broker, { body } ]) => ({ body, broker })) });
 
-  const sent = await sendDelayed(producer, topic, count, 1000, 5000);
-  await producer.shutdown();
-  emit({ sent: sent.map(({ body, dueAt, broker }) => ({ body, dueAt, broker })) });
+  const start = Date.now();
   // Past the recalled messages' time too: they must not come.
-  await receiveUntil(endpoints, topic, group, count, Date.now() + maxSeconds * 1000, Math.max(...sent.map(s => s.dueAt)) + 500);
+  const [ sent, received ] = await Promise.all([
+    sendDelayed(producer, topic, count, start + 1000, start + 5000),
+    receiveWith(consumer, count, start + maxSeconds * 1000, start + 5500),
+  ]);
+  await Promise.all([ producer.shutdown(), consumer.shutdown() ]);
+  emit({ sent: sent.map(({ body, dueAt, broker }) => ({ body, dueAt, broker })) });
+  emit({ received });
 }
 
 async function delaySend({ endpoints, topic, count = 50, firstDueMs = 3000, lastDueMs = 8000 }) {
   const producer = await startProducer(endpoints, topic);
-  const sent = await sendDelayed(producer, topic, count, firstDueMs, lastDueMs);
+  const start = Date.now();
+  const sent = await sendDelayed(producer, topic, count, start + firstDueMs, start + lastDueMs);
   await producer.shutdown();
   emit({ sent: sent.map(({ body, dueAt, broker }) => ({ body, dueAt, broker })) });
 }
 
-/** Sends `count` delayed messages due evenly from `firstDueMs` to `lastDueMs` after now. */
-async function sendDelayed(producer, topic, count, firstDueMs, lastDueMs) {
-  const start = Date.now();
+/** Sends `count` delayed messages due evenly from `firstDueAt` to `lastDueAt` (Unix ms). */
+async function sendDelayed(producer, topic, count, firstDueAt, lastDueAt) {
   const sent = [];
   for (let i = 0; i < count; i++) {
-    const dueAt = start + firstDueMs + Math.floor(((lastDueMs - firstDueMs) * i) / Math.max(1, count - 1));
+    const dueAt = firstDueAt + Math.floor(((lastDueAt - firstDueAt) * i) / Math.max(1, count - 1));
     step(`send delayed #${i}`);
     const receipt = await producer.send({ topic, deliveryTimestamp: new Date(dueAt), body: Buffer.from(`d${i}`) });
     sent.push({ body: `d${i}`, dueAt, broker: receipt.messageQueue.broker.name, recallHandle: receipt.recallHandle });
@@ -154,28 +160,27 @@ async function sendDelayed(producer, topic, count, firstDueMs, lastDueMs) {
 }
 
 async function receive({ endpoints, topic, group, count, maxSeconds = 30 }) {
-  await receiveUntil(endpoints, topic, group, count, Date.now() + maxSeconds * 1000, 0);
+  const consumer = await startSimpleConsumer(endpoints, topic, group, '*', 250);
+  const received = await receiveWith(consumer, count, Date.now() + maxSeconds * 1000, 0);
+  await consumer.shutdown();
+  emit({ received });
 }
 
 /**
  * Receives and acks until `count` messages arrived (or `deadline`), and keeps receiving until `watchUntil`;
- * prints each with the time it arrived. Short long-polls, so a poll of one broker's queue never keeps a
- * message of the other waiting for long.
+ * returns each with the time it arrived. Give it a consumer with short long-polls (250 ms), so a poll of one
+ * broker's queue never keeps a message of the other waiting for long.
  */
-async function receiveUntil(endpoints, topic, group, count, deadline, watchUntil) {
-  const consumer = await startSimpleConsumer(endpoints, topic, group, '*', 250);
+async function receiveWith(consumer, count, deadline, watchUntil) {
   const received = [];
   while ((received.length < count && Date.now() < deadline) || Date.now() < watchUntil) {
     step(`receive (${received.length} of ${count})`);
     const batch = await consumer.receive(32, 20000);
     const receivedAt = Date.now();
-    for (const message of batch) {
-      received.push({ body: message.body.toString(), receivedAt });
-      await consumer.ack(message);
-    }
+    received.push(...batch.map(message => ({ body: message.body.toString(), receivedAt })));
+    await Promise.all(batch.map(message => consumer.ack(message)));
   }
-  await consumer.shutdown();
-  emit({ received });
+  return received;
 }
 
 async function transaction({ endpoints, topic, group, maxSeconds = 40 }) {
