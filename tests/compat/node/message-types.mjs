@@ -135,7 +135,7 @@ async function delay({ endpoints, topic, group, count = 100, maxSeconds = 30 }) 
     receiveWith(consumer, count, start + maxSeconds * 1000, start + 5500),
   ]);
   await Promise.all([ producer.shutdown(), consumer.shutdown() ]);
-  emit({ sent: sent.map(({ body, dueAt, broker }) => ({ body, dueAt, broker })) });
+  emit({ sent });
   emit({ received });
 }
 
@@ -144,19 +144,25 @@ async function delaySend({ endpoints, topic, count = 50, firstDueMs = 3000, last
   const start = Date.now();
   const sent = await sendDelayed(producer, topic, count, start + firstDueMs, start + lastDueMs);
   await producer.shutdown();
-  emit({ sent: sent.map(({ body, dueAt, broker }) => ({ body, dueAt, broker })) });
+  emit({ sent });
 }
 
-/** Sends `count` delayed messages due evenly from `firstDueAt` to `lastDueAt` (Unix ms). */
+/**
+ * Sends `count` delayed messages due evenly from `firstDueAt` to `lastDueAt` (Unix ms): the first alone, the rest
+ * at once. One after another, on a loaded machine with SYNC_FLUSH, the last ones would leave after their delivery
+ * time; and sends racing the client's first one would all take one broker (each builds its own queue selector,
+ * starting where the first does).
+ */
 async function sendDelayed(producer, topic, count, firstDueAt, lastDueAt) {
-  const sent = [];
-  for (let i = 0; i < count; i++) {
+  const sendOne = async i => {
     const dueAt = firstDueAt + Math.floor(((lastDueAt - firstDueAt) * i) / Math.max(1, count - 1));
-    step(`send delayed #${i}`);
     const receipt = await producer.send({ topic, deliveryTimestamp: new Date(dueAt), body: Buffer.from(`d${i}`) });
-    sent.push({ body: `d${i}`, dueAt, broker: receipt.messageQueue.broker.name, recallHandle: receipt.recallHandle });
-  }
-  return sent;
+    return { body: `d${i}`, dueAt, broker: receipt.messageQueue.broker.name };
+  };
+  step('send the first delayed message');
+  const first = await sendOne(0);
+  step(`send ${count - 1} more delayed messages`);
+  return [ first, ...await Promise.all(Array.from({ length: count - 1 }, (_, i) => sendOne(i + 1))) ];
 }
 
 async function receive({ endpoints, topic, group, count, maxSeconds = 30 }) {
