@@ -25,6 +25,9 @@ import { ConsumeResult, FilterExpression, Producer, PushConsumer, SimpleConsumer
 import { emit, logger, required, run, step } from './common.mjs';
 
 const COMMIT = 1; // apache.rocketmq.v2.TransactionResolution.COMMIT
+// Every call's deadline, in ms. The client's 3 s default fails calls on a CI machine running every test at once,
+// which says nothing about the broker; the tests' own deadlines still bound each run.
+const REQUEST_TIMEOUT = 10000;
 const SQL = 2; // apache.rocketmq.v2.FilterType.SQL
 
 await run('message-types', args => args.timeoutSeconds ?? 90, async args => {
@@ -89,7 +92,7 @@ async function pushInOrder(endpoints, topic, group, total, deadline) {
   let done;
   const allConsumed = new Promise(resolve => { done = resolve; });
   const consumer = new PushConsumer({
-    endpoints, namespace: '', consumerGroup: group, subscriptions: new Map([[ topic, new FilterExpression('*') ]]), logger,
+    endpoints, namespace: '', consumerGroup: group, subscriptions: new Map([[ topic, new FilterExpression('*') ]]), requestTimeout: REQUEST_TIMEOUT, logger,
     messageListener: {
       consume: message => {
         pushed.push(fifoReceipt(message));
@@ -278,14 +281,16 @@ async function refusal(endpoints, topic, group, filter) {
 }
 
 async function startProducer(endpoints, topic, checker) {
-  const producer = new Producer({ endpoints, namespace: '', topic, checker, logger });
+  const producer = new Producer({ endpoints, namespace: '', topic, checker, requestTimeout: REQUEST_TIMEOUT, logger });
   step('producer startup');
   await producer.startup();
   return producer;
 }
 
 async function startSimpleConsumer(endpoints, topic, group, filter, awaitDuration) {
-  const consumer = new SimpleConsumer({ endpoints, namespace: '', consumerGroup: group, subscriptions: new Map([[ topic, filter ]]), awaitDuration, logger });
+  const consumer = new SimpleConsumer({
+    endpoints, namespace: '', consumerGroup: group, subscriptions: new Map([[ topic, filter ]]), awaitDuration, requestTimeout: REQUEST_TIMEOUT, logger,
+  });
   step('consumer startup');
   await consumer.startup();
   return consumer;
