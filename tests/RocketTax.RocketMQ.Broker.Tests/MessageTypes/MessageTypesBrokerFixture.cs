@@ -1,3 +1,4 @@
+using System.Globalization;
 using RocketTax.RocketMQ.Broker.Tests.Messaging;
 using RocketTax.Testing;
 
@@ -8,14 +9,14 @@ public sealed class MessageTypesBrokerFixture : BrokerFixture
 {
     public const int TransactionCheckMax = 2;
 
-    protected override BrokerOptions Options => new()
+    protected override BrokerOptions Options => new() { ExtraProperties = Properties(TransactionCheckMax) };
+
+    /// <summary>The broker.properties of message-type tests: checks a second after the send and every second after that.</summary>
+    public static Dictionary<string, string> Properties(int transactionCheckMax) => new()
     {
-        ExtraProperties = new Dictionary<string, string>
-        {
-            ["timerMaxDelaySec"] = "3600",
-            ["transactionTimeOut"] = "1000",
-            ["transactionCheckInterval"] = "1000",
-            ["transactionCheckMax"] = TransactionCheckMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        },
+        ["timerMaxDelaySec"] = "3600",
+        ["transactionTimeOut"] = "1000",
+        ["transactionCheckInterval"] = "1000",
+        ["transactionCheckMax"] = transactionCheckMax.ToString(CultureInfo.InvariantCulture),
     };
 }

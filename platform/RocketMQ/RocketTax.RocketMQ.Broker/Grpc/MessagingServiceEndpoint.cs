@@ -84,7 +84,7 @@ public sealed class MessagingServiceEndpoint(
         Task.FromResult(new QueryOffsetResponse { Status = NotImplemented("QueryOffset") });
 
     public override Task<RecallMessageResponse> RecallMessage(RecallMessageRequest request, ServerCallContext context) =>
-        Task.FromResult(recallMessage.Handle(request, ClientMetadata.From(context)));
+        recallMessage.HandleAsync(request, ClientMetadata.From(context), context.RequestHeaders, context.CancellationToken);
 
     public override Task<SyncLiteSubscriptionResponse> SyncLiteSubscription(SyncLiteSubscriptionRequest request, ServerCallContext context) =>
         Task.FromResult(new SyncLiteSubscriptionResponse { Status = NotImplemented("SyncLiteSubscription") });

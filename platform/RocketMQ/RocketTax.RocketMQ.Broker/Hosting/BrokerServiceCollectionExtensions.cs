@@ -90,6 +90,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<NameServerRegistrar>();
         services.AddSingleton<ClusterRouteService>();
         services.AddSingleton<ClusterTopicCreator>();
+        services.AddSingleton<PeerBrokers>();
 
         // Order matters: the remoting port is open before the first registration names it.
         services.AddHostedService<RemotingServerService>();

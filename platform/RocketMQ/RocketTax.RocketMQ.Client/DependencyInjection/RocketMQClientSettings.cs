@@ -46,8 +46,11 @@ public sealed class RocketMQClientSettings
     /// <summary>Push consumer: the consumer group.</summary>
     public string? ConsumerGroup { get; set; }
 
-    /// <summary>Push consumer: topic → tag expression (<c>*</c>, <c>a||b</c>).</summary>
+    /// <summary>Push consumer: topic → filter expression, a tag expression (<c>*</c>, <c>a||b</c>) unless <see cref="SubscriptionFilterTypes"/> says SQL.</summary>
     public Dictionary<string, string> Subscriptions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Push consumer: topic → how its <see cref="Subscriptions"/> expression is read, <c>Tag</c> (when absent) or <c>Sql</c>.</summary>
+    public Dictionary<string, FilterExpressionType> SubscriptionFilterTypes { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Push consumer: handlers running at once; 16 when unset.</summary>
     public int? MaxConcurrency { get; set; }
@@ -63,10 +66,19 @@ public sealed class RocketMQClientSettings
     /// <summary>The validated push consumer options these settings describe.</summary>
     public PushConsumerOptions ToPushConsumerOptions()
     {
+        // A type for a topic not subscribed is a typo that would leave the intended topic filtered by tag.
+        if (SubscriptionFilterTypes.Keys.FirstOrDefault(topic => !Subscriptions.ContainsKey(topic)) is { } stray)
+        {
+            throw new ArgumentException(
+                $"SubscriptionFilterTypes names topic '{stray}', which Subscriptions does not: give each type the topic of a subscription.",
+                nameof(SubscriptionFilterTypes));
+        }
+
         var options = Apply(new PushConsumerOptions()) with
         {
             ConsumerGroup = ConsumerGroup ?? string.Empty,
-            Subscriptions = Subscriptions.ToDictionary(s => s.Key, s => new FilterExpression(s.Value), StringComparer.Ordinal),
+            Subscriptions = Subscriptions.ToDictionary(
+                s => s.Key, s => new FilterExpression(s.Value, SubscriptionFilterTypes.GetValueOrDefault(s.Key, FilterExpressionType.Tag)), StringComparer.Ordinal),
         };
         if (MaxConcurrency is { } concurrency)
         {

@@ -74,7 +74,7 @@ public static class RocketMQServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="PushConsumer"/> configured from <c>ConnectionStrings:{connectionName}</c> and the
-    /// <c>Aspire:RocketMQ:Client</c> section (ConsumerGroup, Subscriptions, MaxConcurrency), run by a hosted service.
+    /// <c>Aspire:RocketMQ:Client</c> section (ConsumerGroup, Subscriptions, SubscriptionFilterTypes, MaxConcurrency), run by a hosted service.
     /// </summary>
     public static IServiceCollection AddRocketMQPushConsumer<THandler>(this IServiceCollection services, string connectionName, Action<RocketMQClientSettings>? configure = null)
         where THandler : class, IMessageHandler =>
