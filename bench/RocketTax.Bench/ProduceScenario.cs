@@ -35,7 +35,7 @@ public static class ProduceScenario
             var body = ByteString.CopyFrom(new byte[options.BodySize]);
             Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages");
             await SendAsync(clients, headers, body, options, options.Warmup, latencies: null, cancellationToken);
-            var cpuBefore = broker?.Resources.CpuSeconds() ?? 0;
+            var cpuBefore = CpuMark.Now(broker?.Resources);
 
             Console.Error.WriteLine($"measured: {options.Messages:N0} messages");
             var latencies = new long[options.Messages];
@@ -46,8 +46,8 @@ public static class ProduceScenario
             var measured = latencies.Where(l => l > 0).Order().ToArray();
             double Percentile(double p) => measured.Length == 0 ? 0 : measured[(int)Math.Min(measured.Length - 1, p * measured.Length)] * 1000.0 / Stopwatch.Frequency;
             var setting = $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B" + (options.Batch > 1 ? $", batch {options.Batch}" : string.Empty);
-            return new ProduceResult("produce (raw gRPC)", setting, sent, failed, elapsed, Percentile(0.50), Percentile(0.99), Percentile(0.999),
-                broker?.Resources.PeakRssBytes() ?? 0, (broker?.Resources.CpuSeconds() ?? 0) - cpuBefore, DateTimeOffset.UtcNow);
+            return ProduceResult.Measured("produce (raw gRPC)", setting, sent, failed, elapsed, (Percentile(0.50), Percentile(0.99), Percentile(0.999)),
+                broker?.Resources, cpuBefore);
         }
         finally
         {
