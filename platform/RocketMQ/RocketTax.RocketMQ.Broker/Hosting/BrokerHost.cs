@@ -15,7 +15,9 @@ public static class BrokerHost
 {
     public static async Task<int> RunAsync(BrokerConfig config, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No reload of appsettings.json: watching for it means inotify on the working directory and all below it,
+        // which is often the store, so every commit-log write woke a watcher thread (a few % of the broker's CPU).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
