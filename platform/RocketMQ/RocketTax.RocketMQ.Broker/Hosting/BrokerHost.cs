@@ -20,6 +20,10 @@ public static class BrokerHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Off, not Warning: while this category logs at any level, ASP.NET Core starts an Activity and a logging
+        // scope for every request, and nothing here reads them (the broker's spans are its own).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var identity = new BrokerIdentity(config);
