@@ -31,7 +31,7 @@ public static class ClientScenarios
         await using var producer = NewProducer(broker, "client-latency-topic");
         var body = new byte[options.BodySize];
         await ClosedLoop.RunAsync(16, options.Warmup, Timeout.InfiniteTimeSpan, SendOne(producer, "client-latency-topic", body), null, cancellationToken);
-        var cpuBefore = broker.Resources.CpuSeconds();
+        var cpuBefore = CpuMark.Now(broker.Resources);
         var total = (int)(options.Rate * options.MaxDuration.TotalSeconds);
         var latencies = new LatencyRecorder(total);
         long failed = 0;
@@ -93,7 +93,7 @@ public static class ClientScenarios
         Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages through the push consumer");
         await ClosedLoop.RunAsync(16, options.Warmup, Timeout.InfiniteTimeSpan, SendOne(producer, Topic, body), null, cancellationToken);
         await warmUpReceived.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-        var cpuBefore = broker.Resources.CpuSeconds();
+        var cpuBefore = CpuMark.Now(broker.Resources);
         long failed = 0;
         var clock = Stopwatch.StartNew();
         await PaceAsync(options.Rate, total, async () =>
@@ -129,7 +129,7 @@ public static class ClientScenarios
 
         var received = 0;
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cpuBefore = broker.Resources.CpuSeconds();
+        var cpuBefore = CpuMark.Now(broker.Resources);
         var clock = Stopwatch.StartNew();
         await using var consumer = NewPushConsumer(broker, "bench-backlog", Topic,
             (_, _) =>
@@ -197,6 +197,6 @@ public static class ClientScenarios
         await Task.WhenAll(inFlight);
     }
 
-    private static ProduceResult Result(string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, BrokerLauncher broker, double cpuBefore) =>
+    private static ProduceResult Result(string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, BrokerLauncher broker, CpuMark cpuBefore) =>
         ProduceResult.Measured(scenario, setting, count, failed, elapsed, latencies, broker.Resources, cpuBefore);
 }

@@ -20,7 +20,7 @@ public static class ClosedLoop
     {
         Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages");
         await RunAsync(options.Senders, options.Warmup, options.MaxDuration, send, null, cancellationToken);
-        var cpuBefore = broker?.CpuSeconds() ?? 0;
+        var cpuBefore = CpuMark.Now(broker);
         Console.Error.WriteLine($"measured: {options.Messages:N0} messages");
         var latencies = new LatencyRecorder(options.Messages);
         var clock = Stopwatch.StartNew();

@@ -48,7 +48,7 @@ public static class MessageTypeScenarios
         var lastSeen = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long received = 0, outOfOrder = 0;
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cpuBefore = broker.Resources.CpuSeconds();
+        var cpuBefore = CpuMark.Now(broker.Resources);
         var clock = Stopwatch.StartNew();
         await using var consumer = ClientScenarios.NewPushConsumer(broker, Group, Topic,
             (message, _) =>
@@ -106,7 +106,7 @@ public static class MessageTypeScenarios
         var lateness = new LatencyRecorder(options.Messages);
         long received = 0, early = 0;
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cpuBefore = broker.Resources.CpuSeconds();
+        var cpuBefore = CpuMark.Now(broker.Resources);
         await using var consumer = ClientScenarios.NewPushConsumer(broker, "bench-delay-group", Topic,
             (_, _) =>
             {

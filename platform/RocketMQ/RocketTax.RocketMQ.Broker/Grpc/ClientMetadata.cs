@@ -12,14 +12,16 @@ public sealed record ClientMetadata(string? ClientId, string? Language, string? 
 {
     public static ClientMetadata From(ServerCallContext context)
     {
-        var headers = context.RequestHeaders;
+        // Kestrel's own header dictionary: ServerCallContext.RequestHeaders copies every header of the call into a
+        // new Metadata and lower-cases each key looked up, on every request (about 2% of the broker's CPU on sends).
+        var headers = context.GetHttpContext().Request.Headers;
         return new ClientMetadata(
-            NullIfBlank(headers.GetValue("x-mq-client-id")),
-            NullIfBlank(headers.GetValue("x-mq-language")),
-            NullIfBlank(headers.GetValue("x-mq-client-version")),
-            NullIfBlank(headers.GetValue("x-mq-namespace")),
+            NullIfBlank(headers["x-mq-client-id"]),
+            NullIfBlank(headers["x-mq-language"]),
+            NullIfBlank(headers["x-mq-client-version"]),
+            NullIfBlank(headers["x-mq-namespace"]),
             PeerAddress(context.Peer),
-            MessageTraceContext.Parse(headers.GetValue(MessageTraceContext.TraceParent), headers.GetValue(MessageTraceContext.TraceState)));
+            MessageTraceContext.Parse(headers[MessageTraceContext.TraceParent], headers[MessageTraceContext.TraceState]));
     }
 
     /// <summary>The client's <c>host:port</c> from gRPC's peer string (<c>ipv4:1.2.3.4:5</c>, <c>ipv6:[::1]:5</c>).</summary>

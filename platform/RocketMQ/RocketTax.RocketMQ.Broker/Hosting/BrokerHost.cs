@@ -15,9 +15,15 @@ public static class BrokerHost
 {
     public static async Task<int> RunAsync(BrokerConfig config, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No reload of appsettings.json: watching for it means inotify on the working directory and all below it,
+        // which is often the store, so every commit-log write woke a watcher thread (a few % of the broker's CPU).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Off, not Warning: while this category logs at any level, ASP.NET Core starts an Activity and a logging
+        // scope for every request, and nothing here reads them (the broker's spans are its own).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var identity = new BrokerIdentity(config);

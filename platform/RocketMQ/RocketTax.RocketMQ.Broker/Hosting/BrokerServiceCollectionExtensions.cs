@@ -53,6 +53,9 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<EndTransactionHandler>();
         services.AddSingleton<RecallMessageHandler>();
 
+        // Registered, gRPC resolves the endpoint instead of constructing it with its 13 dependencies on every call.
+        services.AddSingleton<MessagingServiceEndpoint>();
+
         services.AddBrokerCluster(config);
         services.AddBrokerAccessControl(config);
         services.AddHostedService<ExpiredSegmentCleaner>();
