@@ -211,14 +211,25 @@ public sealed class Producer : IAsyncDisposable
             }
             catch (RocketMQException ex) when (ex.IsRetryable && attempt < maxAttempts && !cancellationToken.IsCancellationRequested)
             {
-                if (ex is RocketMQConnectionException)
+                var delay = policy.NextDelay(attempt);
+                if (ex.IsThrottled)
                 {
-                    _session.Isolate(queue.Endpoint);
+                    // A throttling broker is healthy and its route is right: isolating it or querying routes again
+                    // would only add load; backing off, and the next attempt's other broker, is what relieves it.
+                    _session.Logger.SendThrottled(messageId, message.Topic, queue.Endpoint.ToString(), attempt, maxAttempts, delay.TotalMilliseconds);
+                }
+                else
+                {
+                    if (ex is RocketMQConnectionException)
+                    {
+                        _session.Isolate(queue.Endpoint);
+                    }
+
+                    _session.InvalidateRoute(message.Topic);
+                    _session.Logger.SendRetry(messageId, message.Topic, queue.Endpoint.ToString(), attempt, maxAttempts, ex);
                 }
 
-                _session.InvalidateRoute(message.Topic);
-                _session.Logger.SendRetry(messageId, message.Topic, queue.Endpoint.ToString(), attempt, maxAttempts, ex);
-                await Task.Delay(policy.NextDelay(attempt), _session.Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _session.Time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -20,6 +20,9 @@ public class RocketMQException : Exception
     /// <summary>The <c>host:port</c> the failed call went to, when known.</summary>
     public string? Endpoint { get; }
 
+    /// <summary>The broker was too busy to take the request (TOO_MANY_REQUESTS, 42900): it is healthy, retry after a backoff.</summary>
+    public bool IsThrottled => StatusCode == 42900;
+
     /// <summary>True when trying again (on another broker or later) may succeed.</summary>
     public bool IsRetryable => StatusCode is null or 40800 or 42900 or >= 50000 and not 50100 and not 50500 and not 50501;
 }

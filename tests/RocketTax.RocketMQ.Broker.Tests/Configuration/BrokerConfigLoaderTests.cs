@@ -74,6 +74,8 @@ public sealed class BrokerConfigLoaderTests : IDisposable
     [InlineData("autoCreateTopicEnable=yes", "autoCreateTopicEnable", "yes")]
     [InlineData("namesrvAddr=nameserver-without-port", "namesrvAddr", "nameserver-without-port")]
     [InlineData("messageDelayLevel=1s 5x", "messageDelayLevel", "1s 5x")]
+    [InlineData("waitTimeMillsInSendQueue=0", "waitTimeMillsInSendQueue", "0")]
+    [InlineData("sendThreadPoolQueueCapacity=-1", "sendThreadPoolQueueCapacity", "-1")]
     public void Invalid_value_is_refused_naming_key_value_and_file(string line, string key, string value)
     {
         var path = Write(SeedBrokerA + "\n" + line + "\n");
@@ -97,6 +99,19 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         var config = Load(SeedBrokerA + "\nmessageDelayLevel=1s 2s 3s 4m 1h\n");
         Assert.Equal([TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(4), TimeSpan.FromHours(1)], config.ConsumerRetryBackoff);
         Assert.Equal(TimeSpan.FromSeconds(10), BrokerConfigLoader.Load(null, new Dictionary<string, string>(), _warnings.Add).ConsumerRetryBackoff[0]);
+    }
+
+    [Fact]
+    public void Send_queue_limits_reach_the_store_and_default_to_200_ms_and_10000_sends()
+    {
+        var defaults = BrokerConfigLoader.Load(null, new Dictionary<string, string>(), _warnings.Add).ToStoreOptions("127.0.0.1:10911");
+        Assert.Equal(TimeSpan.FromMilliseconds(200), defaults.SendQueueWaitLimit);
+        Assert.Equal(10_000, defaults.SendQueueCapacity);
+
+        var store = Load(SeedBrokerA + "\nwaitTimeMillsInSendQueue=500\nsendThreadPoolQueueCapacity=2000\n").ToStoreOptions("127.0.0.1:10911");
+        Assert.Equal(TimeSpan.FromMilliseconds(500), store.SendQueueWaitLimit);
+        Assert.Equal(2_000, store.SendQueueCapacity);
+        Assert.Empty(_warnings);
     }
 
     [Fact]

@@ -121,8 +121,8 @@ public sealed partial class BrokerAdminProcessor(
         Put("commitLogBytes", statistics.CommitLogBytes);
         Put("commitLogFlushedOffset", statistics.FlushedOffset);
         Put("topicCount", topics.All.Count);
-        Put("sendThreadPoolQueueSize", 0);
-        Put("sendThreadPoolQueueHeadWaitTimeMills", 0);
+        Put("sendThreadPoolQueueSize", store.QueuedSends);
+        Put("sendThreadPoolQueueHeadWaitTimeMills", (long)store.SendQueueHeadWait.TotalMilliseconds);
         Put("pullThreadPoolQueueSize", 0);
         Put("pullThreadPoolQueueHeadWaitTimeMills", 0);
         Put("pageCacheLockTimeMills", 0);

@@ -46,7 +46,16 @@ public sealed partial class SendMessageProcessor(TopicManager topics, IMessageSt
         var reconsumeTimes = int.TryParse(request.Field("reconsumeTimes"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var times) ? times : 0;
         var record = new MessageRecord(topic.Name, queueId, properties.GetValueOrDefault(MessageProperties.Tags), properties, body, bornTimestamp, peer, reconsumeTimes);
 
-        var result = (await store.PutMessagesAsync([record], cancellationToken).ConfigureAwait(false))[0];
+        PutResult result;
+        try
+        {
+            result = (await store.PutSendAsync([record], cancellationToken).ConfigureAwait(false))[0];
+        }
+        catch (StoreBusyException ex)
+        {
+            return RemotingCommand.Response(request, ResponseCode.SystemBusy, $"{identity.BrokerName}: {ex.Message}");
+        }
+
         var offsetId = MessageIds.OffsetMessageId(identity.RemotingAddress, result.CommitLogOffset);
         LogStored(topic.Name, queueId, result.QueueOffset, peer);
         var response = RemotingCommand.Response(request, ResponseCode.Success);

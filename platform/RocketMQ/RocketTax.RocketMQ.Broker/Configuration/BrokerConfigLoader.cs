@@ -55,6 +55,8 @@ public static class BrokerConfigLoader
             "mappedFileSizeCommitLog" => config with { MappedFileSizeCommitLog = (int)setting.Long(4096, int.MaxValue) },
             "maxMessageSize" => config with { MaxMessageSize = (int)setting.Long(1, 1024 * 1024 * 1024) },
             "flushIntervalCommitLog" => config with { FlushIntervalCommitLog = (int)setting.Long(1, 60_000) },
+            "waitTimeMillsInSendQueue" => config with { WaitTimeMillsInSendQueue = setting.Long(1, 600_000) },
+            "sendThreadPoolQueueCapacity" => config with { SendThreadPoolQueueCapacity = (int)setting.Long(1, 10_000_000) },
             "minInvisibleTimeMillsForRecv" => config with { MinInvisibleTimeMillsForRecv = setting.Long(0, long.MaxValue) },
             "maxInvisibleTimeMills" => config with { MaxInvisibleTimeMills = setting.Long(1, long.MaxValue) },
             "defaultRetryMaxTimes" => config with { DefaultRetryMaxTimes = (int)setting.Long(0, 1000) },

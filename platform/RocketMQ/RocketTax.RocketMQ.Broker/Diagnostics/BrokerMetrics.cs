@@ -41,6 +41,9 @@ public sealed class BrokerMetrics
         _storeDuration = meter.CreateHistogram("rocketmq.store.duration", "s", "Time to append a send to the store (after fsync under SYNC_FLUSH).", advice: LatencyBuckets);
         meter.CreateObservableGauge("rocketmq.consumer.lag", ObserveConsumerLag, "{message}", "Messages of a queue a consumer group has not finished (acked) yet.");
         meter.CreateObservableGauge("rocketmq.dlq.size", ObserveDeadLetters, "{message}", "Messages in a consumer group's dead-letter queue (%DLQ%group).");
+        meter.CreateObservableCounter("rocketmq.send.refused", () => _store.Statistics.SendsRefused, "{send}",
+            "Producers' sends refused unstored with TOO_MANY_REQUESTS: the send queue was full, or they waited in it past waitTimeMillsInSendQueue.");
+        meter.CreateObservableGauge("rocketmq.send.queue.size", () => _store.QueuedSends, "{send}", "Producers' sends waiting for their append.");
         meter.CreateObservableGauge("rocketmq.storage.size", () => _store.Statistics.CommitLogBytes, "By", "Commit-log bytes on disk.");
     }
 

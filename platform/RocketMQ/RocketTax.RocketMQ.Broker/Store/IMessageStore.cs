@@ -10,6 +10,19 @@ public interface IMessageStore : IAsyncDisposable
     /// <remarks>All messages of one call are appended contiguously; results come back in input order.</remarks>
     ValueTask<IReadOnlyList<PutResult>> PutMessagesAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends a producer's send as <see cref="PutMessagesAsync"/> does, under flow control: when the send queue is
+    /// full, or the send waited in it past the limit before its append started, it fails with
+    /// <see cref="StoreBusyException"/> and nothing of it is stored.
+    /// </summary>
+    ValueTask<IReadOnlyList<PutResult>> PutSendAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken);
+
+    /// <summary>Producers' sends waiting for their append now.</summary>
+    int QueuedSends { get; }
+
+    /// <summary>How long the oldest put still waiting for its append has waited (zero when none waits).</summary>
+    TimeSpan SendQueueHeadWait { get; }
+
     /// <summary>The first queue offset still readable (older entries were deleted with their segments).</summary>
     long GetMinOffset(string topic, int queueId);
 

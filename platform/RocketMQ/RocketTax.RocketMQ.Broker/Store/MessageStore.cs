@@ -14,7 +14,8 @@ namespace RocketTax.RocketMQ.Broker.Store;
 /// All appends go through one appender loop fed by a channel: it drains every waiting put, encodes the batch into one
 /// pooled buffer, writes it with one syscall per segment, appends the consume-queue entries, fsyncs under SYNC_FLUSH
 /// (group commit), then publishes the new end so readers see it. Readers never take the appender's path: they read
-/// the files directly, bounded by the published offsets.
+/// the files directly, bounded by the published offsets. That channel is the broker's send queue: producers' sends
+/// that waited in it too long, or find it full, are refused unstored (<see cref="StoreBusyException"/>).
 /// </remarks>
 public sealed class MessageStore : IMessageStore
 {
@@ -51,6 +52,7 @@ public sealed class MessageStore : IMessageStore
 
     private long _committedOffset;
     private long _lastCheckpointOffset = -1;
+    private int _queuedSends;
     private Task _appender = Task.CompletedTask;
     private Task _flusher = Task.CompletedTask;
     private int _disposed;
@@ -116,7 +118,21 @@ public sealed class MessageStore : IMessageStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<PutResult>> PutMessagesAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<PutResult>> PutMessagesAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken) =>
+        EnqueueAsync(messages, isSend: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PutResult>> PutSendAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken) =>
+        EnqueueAsync(messages, isSend: true, cancellationToken);
+
+    /// <inheritdoc />
+    public int QueuedSends => Volatile.Read(ref _queuedSends);
+
+    /// <inheritdoc />
+    public TimeSpan SendQueueHeadWait =>
+        _requests.Reader.TryPeek(out var head) ? _timeProvider.GetElapsedTime(head.QueuedAt) : TimeSpan.Zero;
+
+    private ValueTask<IReadOnlyList<PutResult>> EnqueueAsync(IReadOnlyList<MessageRecord> messages, bool isSend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -141,9 +157,21 @@ public sealed class MessageStore : IMessageStore
             totalBytes += size;
         }
 
-        var request = new PutRequest(messages, results, totalBytes);
+        if (isSend && Interlocked.Increment(ref _queuedSends) > _options.SendQueueCapacity)
+        {
+            var queued = Interlocked.Decrement(ref _queuedSends);
+            return ValueTask.FromException<IReadOnlyList<PutResult>>(Busy(
+                $"{queued} sends are already waiting, the most sendThreadPoolQueueCapacity={_options.SendQueueCapacity} allows", TimeSpan.Zero, queued));
+        }
+
+        var request = new PutRequest(messages, results, totalBytes, isSend, _timeProvider.GetTimestamp());
         if (!_requests.Writer.TryWrite(request))
         {
+            if (isSend)
+            {
+                Interlocked.Decrement(ref _queuedSends);
+            }
+
             throw new ObjectDisposedException(nameof(MessageStore), "The message store is closed; the messages were not stored.");
         }
 
@@ -151,6 +179,13 @@ public sealed class MessageStore : IMessageStore
         return cancellationToken.CanBeCanceled
             ? new ValueTask<IReadOnlyList<PutResult>>(request.Task.WaitAsync(cancellationToken))
             : new ValueTask<IReadOnlyList<PutResult>>(request.Task);
+    }
+
+    private StoreBusyException Busy(string reason, TimeSpan waited, int queued)
+    {
+        _statistics.RecordSendRefused();
+        return new StoreBusyException(
+            $"the broker is busy and did not store the send: {reason}; retry after a backoff or send to another broker", waited, queued);
     }
 
     /// <inheritdoc />
@@ -251,6 +286,18 @@ public sealed class MessageStore : IMessageStore
         {
             throw new ArgumentException(
                 $"mappedFileSizeConsumeQueue (ConsumeQueueFileEntries) must be positive, got {options.ConsumeQueueFileEntries}.", nameof(options));
+        }
+
+        if (options.SendQueueWaitLimit <= TimeSpan.Zero)
+        {
+            throw new ArgumentException(
+                $"waitTimeMillsInSendQueue (SendQueueWaitLimit) must be positive, got {options.SendQueueWaitLimit}.", nameof(options));
+        }
+
+        if (options.SendQueueCapacity <= 0)
+        {
+            throw new ArgumentException(
+                $"sendThreadPoolQueueCapacity (SendQueueCapacity) must be positive, got {options.SendQueueCapacity}.", nameof(options));
         }
 
         ArgumentNullException.ThrowIfNull(options.StoreHost);
@@ -371,15 +418,44 @@ public sealed class MessageStore : IMessageStore
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             long bytes = 0;
+            var now = _timeProvider.GetTimestamp();
             while (bytes < MaxBatchBytes && reader.TryRead(out var request))
             {
+                if (request.IsSend && !Admit(request, now))
+                {
+                    continue;
+                }
+
                 _batch.Add(request);
                 bytes += request.TotalBytes;
             }
 
-            AppendBatch();
-            _batch.Clear();
+            if (_batch.Count > 0)
+            {
+                AppendBatch();
+                _batch.Clear();
+            }
         }
+    }
+
+    /// <summary>
+    /// The send queue's fast failure, as RocketMQ's broker cleans its send queue: a send that waited past the limit
+    /// is answered at once, unstored, so a broker that has fallen behind sheds load instead of spending its time on
+    /// sends whose producers have given up on them, or soon will.
+    /// </summary>
+    private bool Admit(PutRequest request, long now)
+    {
+        var queued = Interlocked.Decrement(ref _queuedSends);
+        var waited = _timeProvider.GetElapsedTime(request.QueuedAt, now);
+        if (waited <= _options.SendQueueWaitLimit)
+        {
+            return true;
+        }
+
+        request.TrySetException(Busy(
+            $"the send waited {waited.TotalMilliseconds:0} ms in the send queue, over waitTimeMillsInSendQueue={_options.SendQueueWaitLimit.TotalMilliseconds:0} ms, with {queued} sends behind it",
+            waited, queued));
+        return false;
     }
 
     private void AppendBatch()

@@ -25,4 +25,13 @@ public sealed record MessageStoreOptions(
 
     /// <summary>20-byte entries per consume-queue file (<c>mappedFileSizeConsumeQueue</c> / 20); keep it unchanged on an existing store.</summary>
     public int ConsumeQueueFileEntries { get; init; } = DefaultConsumeQueueFileEntries;
+
+    /// <summary>
+    /// Longest a producer's send may wait in the send queue before its append starts (<c>waitTimeMillsInSendQueue</c>,
+    /// 200 ms); one that waited longer is refused, not stored.
+    /// </summary>
+    public TimeSpan SendQueueWaitLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Producers' sends the send queue holds before it refuses more (<c>sendThreadPoolQueueCapacity</c>, 10,000).</summary>
+    public int SendQueueCapacity { get; init; } = 10_000;
 }

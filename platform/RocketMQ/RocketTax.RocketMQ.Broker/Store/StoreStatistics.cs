@@ -6,6 +6,7 @@ public sealed class StoreStatistics
     private long _messagesPut;
     private long _bytesPut;
     private long _messagesGot;
+    private long _sendsRefused;
 
     public long MessagesPut => Interlocked.Read(ref _messagesPut);
 
@@ -13,6 +14,9 @@ public sealed class StoreStatistics
 
     /// <summary>Messages handed to consumers since start, redeliveries included.</summary>
     public long MessagesGot => Interlocked.Read(ref _messagesGot);
+
+    /// <summary>Producers' sends refused since start because the send queue was too long or too slow (<see cref="StoreBusyException"/>).</summary>
+    public long SendsRefused => Interlocked.Read(ref _sendsRefused);
 
     /// <summary>Commit-log bytes on disk, across all segments.</summary>
     public long CommitLogBytes { get; set; }
@@ -27,4 +31,6 @@ public sealed class StoreStatistics
     }
 
     public void RecordGot(int messages) => Interlocked.Add(ref _messagesGot, messages);
+
+    public void RecordSendRefused() => Interlocked.Increment(ref _sendsRefused);
 }

@@ -79,4 +79,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(25, LogLevel.Debug, "Sending the updated settings to {Endpoint} failed; the Telemetry stream sends them again when it reconnects")]
     public static partial void SettingsSyncFailed(this ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(26, LogLevel.Information, "Broker {Endpoint} is throttling: message {MessageId} of topic {Topic} was refused with TOO_MANY_REQUESTS (attempt {Attempt} of {MaxAttempts}); retrying in {DelayMs} ms")]
+    public static partial void SendThrottled(this ILogger logger, string messageId, string topic, string endpoint, int attempt, int maxAttempts, double delayMs);
 }

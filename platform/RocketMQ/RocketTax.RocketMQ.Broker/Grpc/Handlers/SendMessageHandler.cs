@@ -120,12 +120,17 @@ public sealed class SendMessageHandler(
             }
             else
             {
-                var results = await store.PutMessagesAsync(records, cancellationToken).ConfigureAwait(false);
+                var results = await store.PutSendAsync(records, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < results.Count; i++)
                 {
                     response.Entries.Add(Entry(request.Messages[i], results[i].QueueOffset, string.Empty, string.Empty));
                 }
             }
+        }
+        catch (StoreBusyException ex)
+        {
+            BrokerDiagnostics.SetError(activity, ((int)Code.TooManyRequests).ToString(CultureInfo.InvariantCulture), ex.Message);
+            return Refuse(request, Statuses.Of(Code.TooManyRequests, $"{config.BrokerName}: {ex.Message}"));
         }
         catch (IOException ex)
         {
