@@ -1,16 +1,23 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Aspire.Hosting.ApplicationModel;
 
 namespace RocketTax.Hosting.RocketMQ;
 
 /// <summary>
 /// Host ports of name servers and brokers. They are fixed when the graph is built, not by DCP at start, because a
 /// broker writes its ports into its properties file and advertises them to clients: the seed's ports when free, else
-/// (or always with <c>RocketMQ:RandomPorts=true</c>, as tests do) free loopback ports from the OS.
+/// (or always with <c>RocketMQ:RandomPorts=true</c>, as tests do) free loopback ports chosen at random below the OS's
+/// ephemeral range. A port from that range would be free now, but seconds pass before the broker binds it, and the
+/// OS hands the same range out for every outgoing connection in between: a busy machine took it, and the broker
+/// exited with "port in use".
 /// </summary>
 internal sealed class HostPorts(bool random)
 {
+    private const int LowestPort = 10_000;
+    private const int RandomAttempts = 200;
+    private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+
     private readonly HashSet<int> _taken = [];
 
     /// <summary>A port for one endpoint: <paramref name="preferred"/> unless it is taken here or on the machine.</summary>
@@ -20,6 +27,19 @@ internal sealed class HostPorts(bool random)
         {
             _taken.Add(preferred);
             return preferred;
+        }
+
+        if (EphemeralRangeStart() is { } ephemeral && ephemeral > LowestPort + 1_000)
+        {
+            for (var attempt = 0; attempt < RandomAttempts; attempt++)
+            {
+                var port = Random.Shared.Next(LowestPort, ephemeral);
+                if (!_taken.Contains(port) && IsFree(port))
+                {
+                    _taken.Add(port);
+                    return port;
+                }
+            }
         }
 
         while (true)
@@ -45,6 +65,20 @@ internal sealed class HostPorts(bool random)
         catch (SocketException)
         {
             return false;
+        }
+    }
+
+    /// <summary>The first port of the OS's ephemeral range, or null where the OS does not say (then the OS picks).</summary>
+    private static int? EphemeralRangeStart()
+    {
+        try
+        {
+            var range = File.ReadAllText(EphemeralRangeFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
         }
     }
 }
