@@ -75,10 +75,10 @@ public sealed class ChaosClusterFixture : ClusterFixture
     public string StoreEvents()
     {
         string[] markers = ["warn", "fail", "crit", "recover", "truncat", "gap", "corrupt", "behind"];
-        var lines = new[] { ("broker-a", BrokerA), ("broker-b", BrokerB) }.SelectMany(broker => broker.Item2.Logs
+        var lines = new[] { (Name: "broker-a", Process: BrokerA), (Name: "broker-b", Process: BrokerB) }.SelectMany(broker => broker.Process.Logs
             .Where(line => markers.Any(m => line.Contains(m, StringComparison.OrdinalIgnoreCase)))
             .TakeLast(40)
-            .Select(line => $"{broker.Item1}: {line}"));
+            .Select(line => $"{broker.Name}: {line}"));
         return string.Join(Environment.NewLine, lines);
     }
 
