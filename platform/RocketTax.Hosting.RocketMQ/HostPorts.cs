@@ -19,6 +19,7 @@ internal sealed class HostPorts(bool random)
     private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
 
     private readonly HashSet<int> _taken = [];
+    private readonly int? _ephemeralStart = EphemeralRangeStart();
 
     /// <summary>A port for one endpoint: <paramref name="preferred"/> unless it is taken here or on the machine.</summary>
     public int Take(int preferred)
@@ -29,7 +30,7 @@ internal sealed class HostPorts(bool random)
             return preferred;
         }
 
-        if (EphemeralRangeStart() is { } ephemeral && ephemeral > LowestPort + 1_000)
+        if (_ephemeralStart is { } ephemeral && ephemeral > LowestPort + 1_000)
         {
             for (var attempt = 0; attempt < RandomAttempts; attempt++)
             {

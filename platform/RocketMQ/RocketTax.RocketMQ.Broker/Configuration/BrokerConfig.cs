@@ -54,10 +54,10 @@ public sealed record BrokerConfig
     public int FlushIntervalCommitLog { get; init; } = 500;
 
     /// <summary>Milliseconds a producer's send may wait for its append before it is refused with TOO_MANY_REQUESTS (<c>waitTimeMillsInSendQueue</c>).</summary>
-    public long WaitTimeMillsInSendQueue { get; init; } = 200;
+    public long WaitTimeMillsInSendQueue { get; init; } = MessageStoreOptions.DefaultSendQueueWaitMillis;
 
     /// <summary>Producers' sends that may wait for their append; more are refused with TOO_MANY_REQUESTS (<c>sendThreadPoolQueueCapacity</c>).</summary>
-    public int SendThreadPoolQueueCapacity { get; init; } = 10_000;
+    public int SendThreadPoolQueueCapacity { get; init; } = MessageStoreOptions.DefaultSendQueueCapacity;
 
     /// <summary>Shortest invisible duration a receive may ask for, in milliseconds.</summary>
     public long MinInvisibleTimeMillsForRecv { get; init; } = 1_000;

@@ -21,6 +21,12 @@ public sealed record MessageStoreOptions(
     /// <summary>Entries per consume-queue file (<c>mappedFileSizeConsumeQueue</c> / 20).</summary>
     public const int DefaultConsumeQueueFileEntries = 300_000;
 
+    /// <summary>RocketMQ's <c>waitTimeMillsInSendQueue</c> default.</summary>
+    public const int DefaultSendQueueWaitMillis = 200;
+
+    /// <summary>RocketMQ's <c>sendThreadPoolQueueCapacity</c> default.</summary>
+    public const int DefaultSendQueueCapacity = 10_000;
+
     public TimeSpan EffectiveFlushInterval => FlushInterval ?? TimeSpan.FromMilliseconds(500);
 
     /// <summary>20-byte entries per consume-queue file (<c>mappedFileSizeConsumeQueue</c> / 20); keep it unchanged on an existing store.</summary>
@@ -30,8 +36,8 @@ public sealed record MessageStoreOptions(
     /// Longest a producer's send may wait in the send queue before its append starts (<c>waitTimeMillsInSendQueue</c>,
     /// 200 ms); one that waited longer is refused, not stored.
     /// </summary>
-    public TimeSpan SendQueueWaitLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan SendQueueWaitLimit { get; init; } = TimeSpan.FromMilliseconds(DefaultSendQueueWaitMillis);
 
     /// <summary>Producers' sends the send queue holds before it refuses more (<c>sendThreadPoolQueueCapacity</c>, 10,000).</summary>
-    public int SendQueueCapacity { get; init; } = 10_000;
+    public int SendQueueCapacity { get; init; } = DefaultSendQueueCapacity;
 }
