@@ -26,12 +26,16 @@ public static class MessagePropertiesCodec
     public static Dictionary<string, string> Decode(string? text)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in (text ?? string.Empty).Split(PropertySeparator, StringSplitOptions.RemoveEmptyEntries))
+        var rest = (text ?? string.Empty).AsSpan();
+        while (!rest.IsEmpty)
         {
+            var end = rest.IndexOf(PropertySeparator);
+            var pair = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
             var separator = pair.IndexOf(NameValueSeparator);
             if (separator > 0)
             {
-                properties[pair[..separator]] = pair[(separator + 1)..];
+                properties[pair[..separator].ToString()] = pair[(separator + 1)..].ToString();
             }
         }
 

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
-/// One TCP connection of a <see cref="RemotingClient"/>: requests go out under a write lock, one reader
-/// matches answers to waiting callers by opaque. When the socket breaks every waiting caller fails at once.
+/// One TCP connection of a <see cref="RemotingClient"/>: requests go out through one writer (concurrent ones
+/// sharing a flush), one reader matches answers to waiting callers by opaque. When the socket breaks every waiting
+/// caller fails at once.
 /// </summary>
 internal sealed class RemotingClientConnection : IAsyncDisposable
 {
@@ -14,10 +16,12 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeWriter _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<RemotingCommand> _outgoing =
+        Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
+    private readonly Task _writeLoop;
 
     private RemotingClientConnection(string address, Socket socket)
     {
@@ -26,6 +30,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _readLoop = ReadLoopAsync();
+        _writeLoop = WriteLoopAsync();
     }
 
     /// <summary>False once the socket broke; the client then opens a new connection.</summary>
@@ -84,31 +89,59 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         }
     }
 
-    public async Task SendAsync(RemotingCommand request, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="request"/> for the writer; a broken connection fails its waiting callers.</summary>
+    public Task SendAsync(RemotingCommand request, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            RemotingCommandCodec.Write(request, _writer);
-            await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            await Close().ConfigureAwait(false);
-            throw new RemotingException(_address, "the connection broke while sending", ex);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return _outgoing.Writer.TryWrite(request)
+            ? Task.CompletedTask
+            : Task.FromException(new RemotingException(_address, "the connection is closed"));
     }
 
     public async ValueTask DisposeAsync()
     {
         await Close().ConfigureAwait(false);
         await _readLoop.ConfigureAwait(false);
-        _writeLock.Dispose();
+        await _writeLoop.ConfigureAwait(false);
         _closing.Dispose();
+    }
+
+    /// <summary>
+    /// Writes queued requests, as many as are waiting per flush: concurrent callers share one syscall and the server
+    /// one wake-up, where a flush per request would cost both sides one each.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            while (await _outgoing.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (_outgoing.Reader.TryRead(out var request))
+                {
+                    try
+                    {
+                        RemotingCommandCodec.Write(request, _writer);
+                    }
+                    catch (RemotingProtocolException ex) when (_pending.TryRemove(request.Opaque, out var waiter))
+                    {
+                        // Too large to send: that caller fails, nothing of it was written, the others go on.
+                        waiter.TrySetException(new RemotingException(_address, ex.Message));
+                    }
+                }
+
+                await _writer.FlushAsync(_closing.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or RemotingProtocolException)
+        {
+            // The reader sees the broken socket too and fails every waiting caller.
+            await Close().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task ReadLoopAsync()
@@ -164,6 +197,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         if (!_closing.IsCancellationRequested)
         {
             await _closing.CancelAsync().ConfigureAwait(false);
+            _outgoing.Writer.TryComplete();
             _socket.Dispose();
         }
     }

@@ -40,7 +40,10 @@ public sealed class RemotingCommand
     [JsonPropertyName("extFields")]
     public Dictionary<string, string>? ExtFields { get; set; }
 
-    /// <summary>Java peers send and expect it; this side only ever speaks JSON.</summary>
+    /// <summary>
+    /// How the header is serialized: <c>JSON</c>, or <c>ROCKETMQ</c> (binary, see <see cref="RemotingHeaderBinary"/>).
+    /// An answer is written in its request's.
+    /// </summary>
     [JsonPropertyName("serializeTypeCurrentRPC")]
     public string SerializeTypeCurrentRpc { get; set; } = "JSON";
 
@@ -64,6 +67,7 @@ public sealed class RemotingCommand
     /// <summary>The answer to <paramref name="request"/> with <paramref name="code"/>, a remark saying why, and a body.</summary>
     public static RemotingCommand Response(RemotingCommand request, int code, string? remark = null, byte[]? body = null) => new()
     {
+        SerializeTypeCurrentRpc = request.SerializeTypeCurrentRpc,
         Code = code,
         Flag = ResponseFlag,
         Opaque = request.Opaque,

@@ -6,7 +6,7 @@ namespace RocketTax.RocketMQ.Remoting;
 
 /// <summary>
 /// The remoting frame: 4-byte big-endian length of everything after it, 4-byte header length whose top byte
-/// is the serialize type (0 = JSON), the header, then the body.
+/// is the serialize type (0 = JSON, 1 = ROCKETMQ's binary form), the header, then the body.
 /// </summary>
 public static class RemotingCommandCodec
 {
@@ -14,6 +14,11 @@ public static class RemotingCommandCodec
     public const int MaxFrameLength = 16 * 1024 * 1024;
 
     private const byte SerializeTypeJson = 0;
+    private const byte SerializeTypeRocketMq = 1;
+
+    // The header is written here first: the frame's prefix carries its length.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_header;
 
     /// <summary>
     /// Takes one whole frame off the front of <paramref name="buffer"/>; false when more bytes are needed.
@@ -44,10 +49,10 @@ public static class RemotingCommandCodec
         var headerField = BinaryPrimitives.ReadInt32BigEndian(prefix[4..]);
         var serializeType = (byte)((headerField >> 24) & 0xFF);
         var headerLength = headerField & 0x00FF_FFFF;
-        if (serializeType != SerializeTypeJson)
+        if (serializeType is not (SerializeTypeJson or SerializeTypeRocketMq))
         {
             throw new RemotingProtocolException(
-                $"serialize type {serializeType} is not supported; this server speaks JSON (type 0) only");
+                $"serialize type {serializeType} is not supported; this server speaks JSON (type 0) and ROCKETMQ (type 1)");
         }
 
         if (headerLength > length - 4)
@@ -59,25 +64,37 @@ public static class RemotingCommandCodec
         var header = frame.Slice(0, headerLength);
         try
         {
-            var reader = new Utf8JsonReader(header);
-            command = JsonSerializer.Deserialize<RemotingCommand>(ref reader, RemotingJson.Options)
-                ?? throw new RemotingProtocolException("the header is JSON null");
+            command = serializeType == SerializeTypeRocketMq ? RemotingHeaderBinary.Read(header) : RemotingHeaderJson.Read(header);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             throw new RemotingProtocolException($"the header is not RocketMQ remoting JSON: {ex.Message}");
         }
 
+        // What the frame says, whatever a JSON header claims: the answer is written the same way.
+        command.SerializeTypeCurrentRpc = serializeType == SerializeTypeRocketMq ? RemotingHeaderBinary.Name : "JSON";
         var bodyLength = length - 4 - headerLength;
         command.Body = bodyLength > 0 ? frame.Slice(headerLength, bodyLength).ToArray() : null;
         buffer = buffer.Slice(4L + length);
         return true;
     }
 
-    /// <summary>Writes <paramref name="command"/> as one frame.</summary>
+    /// <summary>Writes <paramref name="command"/> as one frame, its header in the serialize type it names (<see cref="RemotingCommand.SerializeTypeCurrentRpc"/>).</summary>
     public static void Write(RemotingCommand command, IBufferWriter<byte> output)
     {
-        var header = JsonSerializer.SerializeToUtf8Bytes(command, RemotingJson.Options);
+        var headerBuffer = t_header ??= new ArrayBufferWriter<byte>(512);
+        headerBuffer.ResetWrittenCount();
+        var binary = command.SerializeTypeCurrentRpc == RemotingHeaderBinary.Name;
+        if (binary)
+        {
+            RemotingHeaderBinary.Write(command, headerBuffer);
+        }
+        else
+        {
+            RemotingHeaderJson.Write(command, headerBuffer);
+        }
+
+        var header = headerBuffer.WrittenSpan;
         var bodyLength = command.Body?.Length ?? 0;
         var length = 4 + header.Length + bodyLength;
         if (length > MaxFrameLength)
@@ -87,9 +104,10 @@ public static class RemotingCommandCodec
 
         var prefix = output.GetSpan(8);
         BinaryPrimitives.WriteInt32BigEndian(prefix, length);
-        BinaryPrimitives.WriteInt32BigEndian(prefix[4..], (SerializeTypeJson << 24) | header.Length);
+        BinaryPrimitives.WriteInt32BigEndian(prefix[4..], ((binary ? SerializeTypeRocketMq : SerializeTypeJson) << 24) | header.Length);
         output.Advance(8);
-        output.Write(header);
+        header.CopyTo(output.GetSpan(header.Length));
+        output.Advance(header.Length);
         if (bodyLength > 0)
         {
             output.Write(command.Body);

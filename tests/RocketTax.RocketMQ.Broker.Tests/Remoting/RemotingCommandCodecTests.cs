@@ -84,6 +84,57 @@ public sealed class RemotingCommandCodecTests
         Assert.False(command.IsResponse);
     }
 
+    [Fact]
+    public void Reads_a_ROCKETMQ_binary_header_field_by_field_and_answers_in_the_same_serialize_type()
+    {
+        // code 310, language JAVA (0), version 401, opaque 9, flag 0, no remark, extFields {b: tax}.
+        byte[] header = [0x01, 0x36, 0x00, 0x01, 0x91, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 1, (byte)'b', 0, 0, 0, 3, (byte)'t', (byte)'a', (byte)'x'];
+        var frame = new byte[8 + header.Length + 2];
+        BinaryPrimitives.WriteInt32BigEndian(frame, 4 + header.Length + 2);
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), (1 << 24) | header.Length);
+        header.CopyTo(frame, 8);
+        frame[^2] = 0xCA;
+        frame[^1] = 0xFE;
+        var buffer = new ReadOnlySequence<byte>(frame);
+
+        Assert.True(RemotingCommandCodec.TryRead(ref buffer, out var request));
+
+        Assert.Equal((RequestCode.SendMessageV2, "JAVA", 401, 9), (request.Code, request.Language, request.Version, request.Opaque));
+        Assert.Equal("tax", request.Field("b"));
+        Assert.Equal([0xCA, 0xFE], request.Body);
+        var answer = RemotingCommandCodec.Encode(RemotingCommand.Response(request, ResponseCode.SystemBusy, "busy"));
+        Assert.Equal(1, BinaryPrimitives.ReadInt32BigEndian(answer.AsSpan(4)) >> 24);
+        var decoded = new ReadOnlySequence<byte>(answer);
+        Assert.True(RemotingCommandCodec.TryRead(ref decoded, out var response));
+        Assert.Equal((ResponseCode.SystemBusy, "busy", true), (response.Code, response.Remark, response.IsResponse));
+    }
+
+    [Fact]
+    public void Refuses_a_ROCKETMQ_header_whose_field_length_points_past_its_end()
+    {
+        byte[] header = [0, 10, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 1, (byte)'b', 0x7F, 0, 0, 0, (byte)'x'];
+        var frame = new byte[8 + header.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, 4 + header.Length);
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), (1 << 24) | header.Length);
+        header.CopyTo(frame, 8);
+        var buffer = new ReadOnlySequence<byte>(frame);
+
+        var error = Assert.Throws<RemotingProtocolException>(() => RemotingCommandCodec.TryRead(ref buffer, out _));
+        Assert.Contains("extFields 'b'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_a_JSON_header_with_quoted_numbers_and_unknown_fields_as_Java_peers_may_write_it()
+    {
+        var header = """{"code":"310","unknown":{"nested":[1,2,{"x":null}]},"extFields":{"a":"group","d":4,"k":false},"opaque":11,"remark":null}"""u8.ToArray();
+        var buffer = new ReadOnlySequence<byte>(RawFrame(header));
+
+        Assert.True(RemotingCommandCodec.TryRead(ref buffer, out var command));
+
+        Assert.Equal((RequestCode.SendMessageV2, 11, null), (command.Code, command.Opaque, command.Remark));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "group", ["d"] = "4", ["k"] = "false" }, command.ExtFields);
+    }
+
     /// <summary>A frame around an arbitrary header, JSON serialize type, no body.</summary>
     public static byte[] RawFrame(byte[] header)
     {
