@@ -19,4 +19,6 @@ public static class RequestCode
     public const int GetConsumeStats = 208;
     public const int DeleteTopicInBroker = 215;
     public const int DeleteTopicInNameServer = 216;
+    public const int SendMessageV2 = 310;
+    public const int SendBatchMessage = 320;
 }

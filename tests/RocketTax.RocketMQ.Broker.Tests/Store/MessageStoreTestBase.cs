@@ -1,5 +1,8 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Store;
@@ -81,6 +84,13 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
         var count = store.ReadQueueEntries(topic, queueId, from, entries);
         return entries[..count];
     }
+
+    /// <summary>The broker's services over <paramref name="store"/>, as the broker host registers them (broker <c>broker-t</c>).</summary>
+    protected ServiceProvider BrokerServices(IMessageStore store) => new ServiceCollection()
+        .AddLogging()
+        .AddMetrics()
+        .AddBroker(new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 }, store)
+        .BuildServiceProvider();
 
     protected int WarningsContaining(string text) =>
         Logger.Entries.Count(e => e.Level >= LogLevel.Warning && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));

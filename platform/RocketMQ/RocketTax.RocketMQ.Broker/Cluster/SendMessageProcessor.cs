@@ -1,73 +1,161 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Store;
 using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Messages;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
 
 /// <summary>
-/// <c>SEND_MESSAGE</c> over remoting (RocketMQ's <c>SendMessageProcessor</c>, header fields of
-/// <c>SendMessageRequestHeader</c>): how operator tools such as the console resend a dead-lettered message.
-/// The message is stored as it comes; timer and transaction properties are not interpreted on this path.
+/// Sends over remoting: <c>SEND_MESSAGE</c> (how operator tools resend a dead-lettered message),
+/// <c>SEND_MESSAGE_V2</c> and <c>SEND_BATCH_MESSAGE</c> (how 4.x producers send). The messages go to the same store,
+/// under the same flow control, as gRPC sends: a send refused for waiting too long is answered <c>SYSTEM_BUSY</c>.
+/// A zlib-compressed body is stored inflated; a <c>DELAY</c> level or <c>TIMER_DELIVER_MS</c> goes to the timer.
+/// Half (transactional) messages are refused: their check-back needs the gRPC telemetry stream.
 /// </summary>
-public sealed partial class SendMessageProcessor(TopicManager topics, IMessageStore store, BrokerIdentity identity, ILogger<SendMessageProcessor> logger)
+public sealed partial class SendMessageProcessor(
+    TopicManager topics, IMessageStore store, TimerMessageService timer, BrokerConfig config, BrokerIdentity identity,
+    TimeProvider time, BrokerMetrics metrics, ILogger<SendMessageProcessor> logger)
     : IRemotingRequestProcessor
 {
+    // Parsed once: every answer carries offset ids made from it.
+    private readonly IPEndPoint? _storeHost = IPEndPoint.TryParse(identity.RemotingAddress, out var host) ? host : null;
     private int _nextQueue;
 
-    public IReadOnlyCollection<int> RequestCodes { get; } = [RequestCode.SendMessage];
+    public IReadOnlyCollection<int> RequestCodes { get; } = [RequestCode.SendMessage, RequestCode.SendMessageV2, RequestCode.SendBatchMessage];
 
     public async ValueTask<RemotingCommand> ProcessAsync(RemotingCommand request, string peer, CancellationToken cancellationToken)
     {
-        var name = request.Field("topic");
-        if (ResourceNames.ValidateTopic(name) is { } invalid)
+        var started = metrics.StartTimer();
+        var header = SendMessageHeader.Read(request);
+        var response = await SendAsync(request, header, peer, cancellationToken).ConfigureAwait(false);
+        metrics.RecordSend(header.Topic, response.Messages, metrics.CountsBytes ? request.Body?.Length ?? 0 : 0, started,
+            response.Answer.Code == ResponseCode.Success ? null : response.Answer.Code.ToString(CultureInfo.InvariantCulture));
+        return response.Answer;
+    }
+
+    private async ValueTask<(RemotingCommand Answer, int Messages)> SendAsync(RemotingCommand request, SendMessageHeader header, string peer, CancellationToken cancellationToken)
+    {
+        if (ResourceNames.ValidateTopic(header.Topic) is { } invalid)
         {
-            return RemotingCommand.Response(request, ResponseCode.MessageIllegal, invalid);
+            return (Refuse(request, ResponseCode.MessageIllegal, invalid), 0);
         }
 
-        if (topics.GetOrAutoCreate(name!) is not { } topic)
+        if (topics.GetOrAutoCreate(header.Topic!) is not { } topic)
         {
-            return RemotingCommand.Response(request, ResponseCode.TopicNotExist,
-                $"topic '{name}' does not exist on {identity.BrokerName} (create it with 'mqadmin updateTopic -c <cluster> -t {name}')");
+            return (Refuse(request, ResponseCode.TopicNotExist,
+                $"topic '{header.Topic}' does not exist on {identity.BrokerName} (create it with 'mqadmin updateTopic -c <cluster> -t {header.Topic}')"), 0);
+        }
+
+        if ((header.SysFlag & MessageSysFlag.TransactionTypeMask) == MessageSysFlag.TransactionPrepared)
+        {
+            return (Refuse(request, ResponseCode.MessageIllegal,
+                $"{identity.BrokerName} takes transactional (half) messages over gRPC only, where it can check their state back; send them with a RocketMQ 5 client"), 0);
         }
 
         if (request.Body is not { Length: > 0 } body)
         {
-            return RemotingCommand.Response(request, ResponseCode.MessageIllegal, "the message body is empty");
+            return (Refuse(request, ResponseCode.MessageIllegal, "the message body is empty"), 0);
         }
 
-        var properties = MessagePropertiesCodec.Decode(request.Field("properties"));
-        var queueId = int.TryParse(request.Field("queueId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var asked) && asked >= 0 && asked < topic.QueueCount
-            ? asked
+        var queueId = header.QueueId >= 0 && header.QueueId < topic.QueueCount
+            ? header.QueueId
             : (int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)topic.QueueCount);
-        var bornTimestamp = long.TryParse(request.Field("bornTimestamp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var born) ? born : 0;
-        var reconsumeTimes = int.TryParse(request.Field("reconsumeTimes"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var times) ? times : 0;
-        var record = new MessageRecord(topic.Name, queueId, properties.GetValueOrDefault(MessageProperties.Tags), properties, body, bornTimestamp, peer, reconsumeTimes);
-
-        PutResult result;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        MessageRecord[] records;
         try
         {
-            result = (await store.PutSendAsync([record], cancellationToken).ConfigureAwait(false))[0];
+            records = request.Code == RequestCode.SendBatchMessage
+                ? MessageBatchCodec.Decode(body).Select(message => Record(topic.Name, queueId, header, message.Flag, message.Body, message.Properties, peer, now)).ToArray()
+                : [Record(topic.Name, queueId, header, header.Flag, Inflated(body, header.SysFlag), header.Properties, peer, now)];
+        }
+        catch (Exception ex) when (ex is RemotingProtocolException or InvalidDataException)
+        {
+            return (Refuse(request, ResponseCode.MessageIllegal, ex.Message), 0);
+        }
+
+        IReadOnlyList<PutResult> results;
+        try
+        {
+            results = DueMillis(records[0], now) is { } due
+                ? await timer.ScheduleAsync(records, Enumerable.Repeat(Math.Max(due, now), records.Length).ToArray(), cancellationToken).ConfigureAwait(false)
+                : await store.PutSendAsync(records, cancellationToken).ConfigureAwait(false);
         }
         catch (StoreBusyException ex)
         {
-            return RemotingCommand.Response(request, ResponseCode.SystemBusy, $"{identity.BrokerName}: {ex.Message}");
+            return (Refuse(request, ResponseCode.SystemBusy, $"{identity.BrokerName}: {ex.Message}"), records.Length);
+        }
+        catch (ArgumentException ex)
+        {
+            // The store refuses what it cannot encode (a body over maxMessageSize, say) before writing anything.
+            return (Refuse(request, ResponseCode.MessageIllegal, ex.Message), records.Length);
         }
 
-        var offsetId = MessageIds.OffsetMessageId(identity.RemotingAddress, result.CommitLogOffset);
-        LogStored(topic.Name, queueId, result.QueueOffset, peer);
+        LogStored(records.Length, topic.Name, queueId, results[0].QueueOffset, peer);
         var response = RemotingCommand.Response(request, ResponseCode.Success);
-        response.ExtFields = new Dictionary<string, string>
+        response.ExtFields = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["msgId"] = properties.GetValueOrDefault(MessageProperties.MessageId) ?? offsetId ?? string.Empty,
+            // The offset ids, as a 4.x producer reads them into SendResult.offsetMsgId; its own ids travel in UNIQ_KEY.
+            ["msgId"] = results.Count == 1 ? OffsetId(results[0]) : string.Join(',', results.Select(OffsetId)),
             ["queueId"] = queueId.ToString(CultureInfo.InvariantCulture),
-            ["queueOffset"] = result.QueueOffset.ToString(CultureInfo.InvariantCulture),
+            ["queueOffset"] = results[0].QueueOffset.ToString(CultureInfo.InvariantCulture),
         };
-        return response;
+        return (response, records.Length);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored a message sent over remoting to {Topic} queue {QueueId} offset {Offset} from {Peer}")]
-    private partial void LogStored(string topic, int queueId, long offset, string peer);
+    private string OffsetId(PutResult result) =>
+        _storeHost is null ? string.Empty : MessageIds.OffsetMessageId(_storeHost, result.CommitLogOffset);
+
+    private MessageRecord Record(string topic, int queueId, SendMessageHeader header, int flag, ReadOnlyMemory<byte> body, string? propertiesText, string peer, long now)
+    {
+        var properties = MessagePropertiesCodec.Decode(propertiesText);
+        if (properties.TryGetValue(MessageProperties.DelayLevel, out var text)
+            && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level) && level > 0)
+        {
+            // The timer and gRPC consumers know a delayed message by its due time.
+            var delay = config.MessageDelayLevel[Math.Min(level, config.MessageDelayLevel.Count) - 1];
+            properties[MessageProperties.DeliveryTimestamp] = (now + (long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new MessageRecord(topic, queueId, properties.GetValueOrDefault(MessageProperties.Tags), properties, body,
+            header.BornTimestamp, peer, header.ReconsumeTimes, flag);
+    }
+
+    /// <summary>4.x producers compress bodies over 4 KiB with zlib; consumers of this broker expect them as sent.</summary>
+    private static byte[] Inflated(byte[] body, int sysFlag)
+    {
+        if ((sysFlag & MessageSysFlag.Compressed) == 0)
+        {
+            return body;
+        }
+
+        if (!MessageSysFlag.IsZlib(sysFlag))
+        {
+            throw new InvalidDataException("the body is compressed with LZ4 or zstd; this broker inflates zlib only (the 4.x producer's default)");
+        }
+
+        using var inflater = new ZLibStream(new MemoryStream(body), CompressionMode.Decompress);
+        using var inflated = new MemoryStream();
+        inflater.CopyTo(inflated);
+        return inflated.ToArray();
+    }
+
+    /// <summary>When a message is due, from its <c>TIMER_DELIVER_MS</c> (which <see cref="Record"/> sets for a <c>DELAY</c> level); null for now.</summary>
+    private static long? DueMillis(MessageRecord record, long now) =>
+        record.Properties.TryGetValue(MessageProperties.DeliveryTimestamp, out var at)
+        && long.TryParse(at, NumberStyles.Integer, CultureInfo.InvariantCulture, out var due) && due > now
+            ? due
+            : null;
+
+    private static RemotingCommand Refuse(RemotingCommand request, int code, string remark) => RemotingCommand.Response(request, code, remark);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Count} message(s) sent over remoting to {Topic} queue {QueueId} from offset {Offset}, from {Peer}")]
+    private partial void LogStored(int count, string topic, int queueId, long offset, string peer);
 }

@@ -11,6 +11,9 @@ public static class MessageProperties
     public const string Tags = "TAGS";
     public const string MessageGroup = "__SHARDINGKEY";
     public const string DeliveryTimestamp = "TIMER_DELIVER_MS";
+
+    /// <summary>A 4.x producer's delay: a 1-based level of the broker's <c>messageDelayLevel</c>.</summary>
+    public const string DelayLevel = "DELAY";
     public const string TraceContext = "TRACE_CONTEXT";
     public const string MessageType = "MSG_TYPE";
     public const string BodyEncoding = "BODY_ENCODING";

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using RocketTax.RocketMQ.Remoting;
@@ -7,8 +6,9 @@ using RocketTax.RocketMQ.Remoting;
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
 /// <summary>
-/// A TCP server of RocketMQ's remoting protocol: one reader per connection, requests dispatched by code to
-/// their processor. A connection that breaks the framing is closed (and logged); the others carry on.
+/// A TCP server of RocketMQ's remoting protocol: requests dispatched by code to their processor, several of one
+/// connection at a time (see <see cref="RemotingServerConnection"/>). A connection that breaks the framing is
+/// closed (and logged); the others carry on.
 /// </summary>
 public sealed partial class RemotingServer : IAsyncDisposable
 {
@@ -114,43 +114,17 @@ public sealed partial class RemotingServer : IAsyncDisposable
     {
         await Task.Yield();
         var id = Interlocked.Increment(ref _nextConnectionId);
-        var peer = socket.RemoteEndPoint?.ToString() ?? "unknown";
         _connections[id] = socket;
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: true);
-        var reader = PipeReader.Create(stream);
-        var writer = PipeWriter.Create(stream);
+        var connection = new RemotingServerConnection(socket.RemoteEndPoint?.ToString() ?? "unknown", stream, _options.MaxRequestsInFlight);
         try
         {
-            while (true)
-            {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                try
-                {
-                    while (RemotingCommandCodec.TryRead(ref buffer, out var request))
-                    {
-                        if (await DispatchAsync(request, peer, cancellationToken).ConfigureAwait(false) is { } response)
-                        {
-                            RemotingCommandCodec.Write(response, writer);
-                            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-
-                    if (result.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
-            }
+            await connection.ServeAsync(DispatchAsync, cancellationToken).ConfigureAwait(false);
         }
         catch (RemotingProtocolException ex)
         {
-            LogClosingBadConnection(peer, ex.Message);
+            LogClosingBadConnection(connection.Peer, ex.Message);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -159,8 +133,6 @@ public sealed partial class RemotingServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(id, out _);
-            await reader.CompleteAsync().ConfigureAwait(false);
-            await writer.CompleteAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -201,6 +173,7 @@ public sealed partial class RemotingServer : IAsyncDisposable
 
         response.Opaque = request.Opaque;
         response.Flag |= RemotingCommand.ResponseFlag;
+        response.SerializeTypeCurrentRpc = request.SerializeTypeCurrentRpc;
         return request.IsOneway ? null : response;
     }
 

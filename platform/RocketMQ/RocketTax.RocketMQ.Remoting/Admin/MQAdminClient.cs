@@ -284,7 +284,8 @@ public sealed class MQAdminClient(NameServerList nameServers, RemotingClient cli
         var addr = target.BrokerAddrs[0];
         var response = await AskBrokerAsync(addr, RemotingCommand.Request(RequestCode.SendMessage, header, Encoding.UTF8.GetBytes(message.Body ?? string.Empty)), cancellationToken).ConfigureAwait(false);
         return response.Code == ResponseCode.Success
-            ? new ResendResult(topic, target.BrokerName, response.Field("msgId") ?? message.MsgId,
+            // The answer's msgId is the new offset id; the message keeps its own id (UNIQ_KEY), which consumers see.
+            ? new ResendResult(topic, target.BrokerName, message.Properties.GetValueOrDefault("UNIQ_KEY") ?? message.MsgId,
                 int.TryParse(response.Field("queueId"), CultureInfo.InvariantCulture, out var queueId) ? queueId : -1,
                 long.TryParse(response.Field("queueOffset"), CultureInfo.InvariantCulture, out var queueOffset) ? queueOffset : -1)
             : throw new AdminException($"broker {addr} refused to store the resent message on '{topic}': {response.Remark}");

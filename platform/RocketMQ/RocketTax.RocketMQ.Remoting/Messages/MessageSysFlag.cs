@@ -6,6 +6,11 @@ public static class MessageSysFlag
     /// <summary>The body is compressed, with the algorithm in <see cref="CompressionTypeMask"/>.</summary>
     public const int Compressed = 0x1;
 
+    /// <summary>Bits 2 and 3: the transaction state of a sent message; <see cref="TransactionPrepared"/> marks a half message.</summary>
+    public const int TransactionTypeMask = 0x3 << 2;
+
+    public const int TransactionPrepared = 0x1 << 2;
+
     /// <summary>The born host is IPv6: 16 address bytes instead of 4.</summary>
     public const int BornHostV6 = 0x1 << 4;
 

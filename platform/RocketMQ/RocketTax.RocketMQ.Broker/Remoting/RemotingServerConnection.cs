@@ -1,0 +1,153 @@
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using RocketTax.RocketMQ.Remoting;
+
+namespace RocketTax.RocketMQ.Broker.Remoting;
+
+/// <summary>Answers one remoting request; null for a request that gets no answer (oneway, stray response).</summary>
+internal delegate ValueTask<RemotingCommand?> RemotingDispatch(RemotingCommand request, string peer, CancellationToken cancellationToken);
+
+/// <summary>
+/// One client connection of a <see cref="RemotingServer"/>. Its requests run concurrently, as RocketMQ's servers
+/// hand each to an executor: a producer with many sends in flight on one connection has them appended and
+/// group-committed together rather than one after the other. Answers leave in the order they are ready (the
+/// opaque pairs them with their requests), written by one writer that flushes once per run of ready answers. A
+/// request holds one of <c>maxInFlight</c> slots until its answer is written; with none free the reader stops
+/// reading, so a client that sends faster than it reads its answers is pushed back by TCP.
+/// </summary>
+internal sealed class RemotingServerConnection(string peer, Stream stream, int maxInFlight)
+{
+    private readonly Channel<RemotingCommand> _answers =
+        Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
+    // Never disposed: a request finishing after a broken connection still releases its slot.
+    private readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
+
+    // The reader holds one reference until it stops reading, each running request one more; the last one out
+    // completes the answers, so the writer ends after the last answer of a connection whose reading has ended.
+    private int _references = 1;
+
+    public string Peer => peer;
+
+    /// <summary>Serves requests until the peer closes its side (answering what is running first) or the connection breaks.</summary>
+    public async Task ServeAsync(RemotingDispatch dispatch, CancellationToken cancellationToken)
+    {
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writing = WriteAnswersAsync(closing);
+        try
+        {
+            await ReadRequestsAsync(dispatch, closing.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Release();
+            await writing.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadRequestsAsync(RemotingDispatch dispatch, CancellationToken cancellationToken)
+    {
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    while (RemotingCommandCodec.TryRead(ref buffer, out var request))
+                    {
+                        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        Interlocked.Increment(ref _references);
+                        var answer = dispatch(request, peer, cancellationToken);
+                        if (answer.IsCompletedSuccessfully)
+                        {
+                            Complete(answer.Result);
+                        }
+                        else
+                        {
+                            _ = CompleteWhenAnsweredAsync(answer);
+                        }
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task CompleteWhenAnsweredAsync(ValueTask<RemotingCommand?> answer)
+    {
+        RemotingCommand? command = null;
+        try
+        {
+            command = await answer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The server is stopping; the connection closes without this answer.
+        }
+
+        Complete(command);
+    }
+
+    private void Complete(RemotingCommand? answer)
+    {
+        if (answer is null || !_answers.Writer.TryWrite(answer))
+        {
+            _slots.Release();
+        }
+
+        Release();
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _answers.Writer.TryComplete();
+        }
+    }
+
+    private async Task WriteAnswersAsync(CancellationTokenSource closing)
+    {
+        await Task.Yield();
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            while (await _answers.Reader.WaitToReadAsync(closing.Token).ConfigureAwait(false))
+            {
+                var written = 0;
+                while (_answers.Reader.TryRead(out var answer))
+                {
+                    RemotingCommandCodec.Write(answer, writer);
+                    written++;
+                }
+
+                await writer.FlushAsync(closing.Token).ConfigureAwait(false);
+                _slots.Release(written);
+            }
+        }
+        catch
+        {
+            // A reader waiting for a slot this writer will never free must stop too.
+            await closing.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+}
