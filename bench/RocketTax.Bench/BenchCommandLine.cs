@@ -13,6 +13,7 @@ public static class BenchCommandLine
 
         scenarios:
           produce          raw gRPC sends, closed loop (the broker's capacity)
+          remoting-produce the same over RocketMQ's remoting protocol (SEND_MESSAGE_V2; SEND_BATCH_MESSAGE with --batch), as 4.x producers send
           client-produce   sends through RocketTax.RocketMQ.Client, closed loop
           client-latency   sends through the client at --rate msg/s for --seconds; latency from when each was due
           e2e              --rate msg/s for --seconds through the client to a push consumer's handler
@@ -29,6 +30,7 @@ public static class BenchCommandLine
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
           --senders N                      concurrent senders (default 64)
+          --serialize JSON|ROCKETMQ        remoting-produce: the header's serialize type (default JSON, as 4.x producers)
           --messages N                     messages to send in all (default 200000)
           --batch N                        messages per send request (default 1)
           --warmup N                       unmeasured messages sent first (default 50000)
@@ -66,6 +68,7 @@ public static class BenchCommandLine
             "consume" => One(ClientScenarios.ConsumeBacklogAsync),
             "fifo-consume" => One(MessageTypeScenarios.FifoConsumeAsync),
             "delay-burst" => One(MessageTypeScenarios.DelayBurstAsync),
+            "remoting-produce" => One(RemotingProduceScenario.RunAsync),
             "nats-produce" => One(NatsProduceScenario.RunAsync),
             "rabbitmq-produce" => One(RabbitMqProduceScenario.RunAsync),
             "compare" => PeerComparison.RunAsync,
@@ -85,6 +88,9 @@ public static class BenchCommandLine
             {
                 case "--flush" when value is "ASYNC_FLUSH" or "SYNC_FLUSH":
                     options = options with { FlushDiskType = value };
+                    break;
+                case "--serialize" when value is "JSON" or "ROCKETMQ":
+                    options = options with { SerializeType = value };
                     break;
                 case "--senders" when int.TryParse(value, CultureInfo.InvariantCulture, out var senders) && senders > 0:
                     options = options with { Senders = senders };

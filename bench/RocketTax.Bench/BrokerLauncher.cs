@@ -28,6 +28,9 @@ public sealed class BrokerLauncher : IAsyncDisposable
 
     public int GrpcPort { get; }
 
+    /// <summary><c>127.0.0.1:listenPort</c>, where 4.x producers and <c>mqadmin</c> reach the broker.</summary>
+    public string RemotingAddress => _remotingAddress;
+
     public ProcessResources Resources => _server.Resources;
 
     public static Task<BrokerLauncher> StartAsync(string flushDiskType, CancellationToken cancellationToken) =>

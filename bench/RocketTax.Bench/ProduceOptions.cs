@@ -17,6 +17,9 @@ public sealed record ProduceOptions
     /// <summary>Messages per SendMessage request (1 = single sends, as RocketMQ's producer.sh).</summary>
     public int Batch { get; init; } = 1;
 
+    /// <summary>How remoting sends serialize their header: <c>JSON</c> (4.x producers' default) or <c>ROCKETMQ</c> (binary).</summary>
+    public string SerializeType { get; init; } = "JSON";
+
     /// <summary>Offered load of the paced scenarios, in messages per second.</summary>
     public int Rate { get; init; } = 5_000;
 
