@@ -25,7 +25,8 @@ public static class BenchCommandLine
                            with --image IMAGE the cluster runs in containers of that image (Docker, the image built)
           nats-produce     the produce run against nats-server with JetStream (file storage), publish acks awaited
           rabbitmq-produce the produce run against rabbitmq-server (quorum queue, persistent messages), confirms awaited
-          compare          produce at ASYNC_FLUSH then nats-produce, produce at SYNC_FLUSH then rabbitmq-produce; writes compare.md
+          compare          produce and remoting-produce (JSON, ROCKETMQ) at ASYNC_FLUSH then nats-produce, both at SYNC_FLUSH then
+                           rabbitmq-produce; writes compare.md
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)

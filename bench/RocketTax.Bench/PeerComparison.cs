@@ -6,29 +6,47 @@ namespace RocketTax.Bench;
 /// <summary>
 /// Ours and each peer back to back with the same senders, counts and body size, each peer set against our broker
 /// at the durability it matches: NATS JetStream 2.9 (no fsync per message) against <c>ASYNC_FLUSH</c>, RabbitMQ's
-/// quorum queue (confirm after fsync) against <c>SYNC_FLUSH</c>. Writes <c>compare.md</c> with our ratio to each.
+/// quorum queue (confirm after fsync) against <c>SYNC_FLUSH</c>; ours over gRPC (5.x producers) and over remoting
+/// (4.x producers, JSON or binary headers). Writes <c>compare.md</c> with our ratio to each.
 /// </summary>
 public static class PeerComparison
 {
     public static async Task<IReadOnlyList<ProduceResult>> RunAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
+        var asyncFlush = options with { FlushDiskType = "ASYNC_FLUSH" };
+        var syncFlush = options with { FlushDiskType = "SYNC_FLUSH" };
         var pairs = new List<(ProduceResult Ours, ProduceResult Peer)>();
-        foreach (var (flush, peer) in new (string, Func<ProduceOptions, CancellationToken, Task<ProduceResult>>)[]
+        foreach (var (peer, ours) in new (Func<ProduceOptions, CancellationToken, Task<ProduceResult>>, (string, Func<CancellationToken, Task<ProduceResult>>)[])[]
                  {
-                     ("ASYNC_FLUSH", NatsProduceScenario.RunAsync),
-                     ("SYNC_FLUSH", RabbitMqProduceScenario.RunAsync),
+                     (NatsProduceScenario.RunAsync,
+                     [
+                         ("gRPC, ASYNC_FLUSH", token => ProduceScenario.RunAsync(asyncFlush, token)),
+                         ("remoting, JSON headers, ASYNC_FLUSH", token => RemotingProduceScenario.RunAsync(asyncFlush with { SerializeType = "JSON" }, token)),
+                         ("remoting, ROCKETMQ headers, ASYNC_FLUSH", token => RemotingProduceScenario.RunAsync(asyncFlush with { SerializeType = "ROCKETMQ" }, token)),
+                     ]),
+                     (RabbitMqProduceScenario.RunAsync,
+                     [
+                         ("gRPC, SYNC_FLUSH", token => ProduceScenario.RunAsync(syncFlush, token)),
+                         ("remoting, ROCKETMQ headers, SYNC_FLUSH", token => RemotingProduceScenario.RunAsync(syncFlush with { SerializeType = "ROCKETMQ" }, token)),
+                     ]),
                  })
         {
-            Console.Error.WriteLine($"ours, {flush}");
-            var ours = await ProduceScenario.RunAsync(options with { FlushDiskType = flush }, cancellationToken);
-            pairs.Add((ours, await peer(options, cancellationToken)));
+            var results = new List<ProduceResult>();
+            foreach (var (name, run) in ours)
+            {
+                Console.Error.WriteLine($"ours, {name}");
+                results.Add(await run(cancellationToken));
+            }
+
+            var peerResult = await peer(options, cancellationToken);
+            pairs.AddRange(results.Select(result => (result, peerResult)));
         }
 
         Directory.CreateDirectory(options.OutputDirectory);
         var table = Table(pairs);
         File.WriteAllText(Path.Combine(options.OutputDirectory, "compare.md"), table);
         Console.WriteLine(table);
-        return pairs.SelectMany(p => new[] { p.Ours, p.Peer }).ToArray();
+        return pairs.Select(p => p.Ours).Concat(pairs.Select(p => p.Peer).Distinct()).ToArray();
     }
 
     private static string Table(IEnumerable<(ProduceResult Ours, ProduceResult Peer)> pairs)
@@ -39,7 +57,7 @@ public static class PeerComparison
         foreach (var (ours, peer) in pairs)
         {
             table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {peer.Scenario} | {peer.Setting} | {peer.MessagesPerSecond:N0} msg/s | {ours.MessagesPerSecond:N0} msg/s ({ours.Setting}) | {ours.MessagesPerSecond / peer.MessagesPerSecond:F2}× | {peer.P99Millis:F2} / {ours.P99Millis:F2} ms | {peer.BrokerPeakRssBytes / (1024 * 1024)} / {ours.BrokerPeakRssBytes / (1024 * 1024)} MB |"));
+                $"| {peer.Scenario} | {peer.Setting} | {peer.MessagesPerSecond:N0} msg/s | {ours.MessagesPerSecond:N0} msg/s ({ours.Scenario}: {ours.Setting}) | {ours.MessagesPerSecond / peer.MessagesPerSecond:F2}× | {peer.P99Millis:F2} / {ours.P99Millis:F2} ms | {peer.BrokerPeakRssBytes / (1024 * 1024)} / {ours.BrokerPeakRssBytes / (1024 * 1024)} MB |"));
         }
 
         return table.ToString();

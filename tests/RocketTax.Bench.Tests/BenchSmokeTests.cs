@@ -18,6 +18,8 @@ public sealed class BenchSmokeTests : IDisposable
     {
         { "produce --flush ASYNC_FLUSH --messages 3000 --warmup 300 --senders 16", 3_000 },
         { "produce --flush SYNC_FLUSH --messages 2000 --warmup 200 --senders 16 --batch 4", 2_000 },
+        { "remoting-produce --messages 3000 --warmup 300 --senders 16", 3_000 },
+        { "remoting-produce --flush SYNC_FLUSH --serialize ROCKETMQ --messages 2000 --warmup 200 --senders 16 --batch 4", 2_000 },
         { "client-produce --messages 2000 --warmup 200 --senders 8", 2_000 },
         { "client-latency --rate 500 --seconds 2 --warmup 200", 1_000 },
         { "e2e --rate 200 --seconds 2 --warmup 200", 400 },
