@@ -35,13 +35,13 @@ public sealed partial class SendMessageProcessor(
     {
         var started = metrics.StartTimer();
         var header = SendMessageHeader.Read(request);
-        var response = await SendAsync(request, header, peer, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, header, peer).ConfigureAwait(false);
         metrics.RecordSend(header.Topic, response.Messages, metrics.CountsBytes ? request.Body?.Length ?? 0 : 0, started,
             response.Answer.Code == ResponseCode.Success ? null : response.Answer.Code.ToString(CultureInfo.InvariantCulture));
         return response.Answer;
     }
 
-    private async ValueTask<(RemotingCommand Answer, int Messages)> SendAsync(RemotingCommand request, SendMessageHeader header, string peer, CancellationToken cancellationToken)
+    private async ValueTask<(RemotingCommand Answer, int Messages)> SendAsync(RemotingCommand request, SendMessageHeader header, string peer)
     {
         if (ResourceNames.ValidateTopic(header.Topic) is { } invalid)
         {
@@ -84,9 +84,11 @@ public sealed partial class SendMessageProcessor(
         IReadOnlyList<PutResult> results;
         try
         {
+            // Not cancelled by the server's stop: the store answers every put it queued, even while closing, and a
+            // cancellable wait would cost each send a registration and one more thread-pool hop.
             results = DueMillis(records[0], now) is { } due
-                ? await timer.ScheduleAsync(records, Enumerable.Repeat(Math.Max(due, now), records.Length).ToArray(), cancellationToken).ConfigureAwait(false)
-                : await store.PutSendAsync(records, cancellationToken).ConfigureAwait(false);
+                ? await timer.ScheduleAsync(records, Enumerable.Repeat(Math.Max(due, now), records.Length).ToArray(), CancellationToken.None).ConfigureAwait(false)
+                : await store.PutSendAsync(records, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreBusyException ex)
         {
