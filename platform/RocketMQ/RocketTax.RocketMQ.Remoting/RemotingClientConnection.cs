@@ -147,7 +147,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         await Task.Yield();
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: RemotingCommandCodec.ReadBufferSize, leaveOpen: true));
         var reason = "the server closed the connection";
         try
         {

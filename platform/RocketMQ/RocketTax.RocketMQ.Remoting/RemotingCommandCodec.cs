@@ -13,6 +13,12 @@ public static class RemotingCommandCodec
     /// <summary>RocketMQ's own ceiling (<c>com.rocketmq.remoting.frameMaxLength</c>, 16 MiB).</summary>
     public const int MaxFrameLength = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// How much a connection reads at once: several 1 KiB sends per read, and a frame split across two pipe segments
+    /// (whose header must then be copied out) rarer than with the pipe's 4 KiB default.
+    /// </summary>
+    public const int ReadBufferSize = 64 * 1024;
+
     private const byte SerializeTypeJson = 0;
     private const byte SerializeTypeRocketMq = 1;
 

@@ -46,7 +46,7 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
 
     private async Task ReadRequestsAsync(RemotingDispatch dispatch, CancellationToken cancellationToken)
     {
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: RemotingCommandCodec.ReadBufferSize, leaveOpen: true));
         try
         {
             while (true)
