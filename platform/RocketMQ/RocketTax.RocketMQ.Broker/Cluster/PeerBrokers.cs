@@ -11,9 +11,9 @@ namespace RocketTax.RocketMQ.Broker.Cluster;
 /// gRPC clients of the other masters, found by name in a topic's cluster route, for the calls a client may send
 /// to its access point although another master holds what they name (as a RocketMQ proxy routes them). A call
 /// passed on carries the caller's <c>x-mq-*</c> and <c>authorization</c> headers, and a mark that stops it from
-/// being passed on again.
+/// being passed on again; <see cref="PeerTransport"/> decides between TLS and plaintext.
 /// </summary>
-public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues) : IDisposable
+public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues, PeerTransport transport) : IDisposable
 {
     /// <summary>Set on a call one broker passes on to another.</summary>
     public const string ForwardedByHeader = "x-mq-forwarded-by";
@@ -37,8 +37,8 @@ public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues
             return null;
         }
 
-        var target = $"http://{address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}";
-        return new MessagingService.MessagingServiceClient(_channels.GetOrAdd(target, static t => GrpcChannel.ForAddress(t)));
+        var authority = $"{address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}";
+        return new MessagingService.MessagingServiceClient(_channels.GetOrAdd(authority, static (_, peer) => peer.Transport.Open(peer.Address), (Transport: transport, Address: address)));
     }
 
     /// <summary>The caller's headers a peer needs (client identity, signature), marked as passed on by <paramref name="self"/>.</summary>
