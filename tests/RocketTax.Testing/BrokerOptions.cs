@@ -12,6 +12,9 @@ public sealed record BrokerOptions
     /// <summary>More broker.properties entries; they override the defaults written by the fixture.</summary>
     public IReadOnlyDictionary<string, string> ExtraProperties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>True when <see cref="ExtraProperties"/> set <c>tlsServerMode=enforcing</c>: the gRPC port then speaks TLS only.</summary>
+    public bool TlsOnly => ExtraProperties.TryGetValue("tlsServerMode", out var mode) && mode == "enforcing";
+
     /// <summary>How long to wait for <c>boot success</c> on the broker's stdout, and again for its first gRPC answer.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -136,7 +136,7 @@ public sealed class BrokerProcess : IAsyncDisposable
         var first = await Task.WhenAny(ready.Task, exited, expired);
         if (first == ready.Task)
         {
-            await GrpcReadiness.WaitForAnswerAsync(GrpcEndpoint, _options.ReadyTimeout, cancellationToken);
+            await GrpcReadiness.WaitForAnswerAsync(GrpcEndpoint, _options.TlsOnly, _options.ReadyTimeout, cancellationToken);
             return true;
         }
 

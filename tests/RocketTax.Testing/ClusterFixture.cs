@@ -30,7 +30,7 @@ public class ClusterFixture : IAsyncLifetime
         await WaitUntilRegisteredAsync(ct);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var broker in new[] { BrokerA, BrokerB })
         {

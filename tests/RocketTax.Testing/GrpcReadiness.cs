@@ -15,11 +15,18 @@ internal static class GrpcReadiness
 
     /// <summary>
     /// Sends QueryRoute without a client id until the broker answers, whatever its status: the broker
-    /// refuses such a request before touching any topic, so the probe creates nothing.
+    /// refuses such a request before touching any topic, so the probe creates nothing. A <paramref name="tlsOnly"/>
+    /// port is probed over TLS without checking its certificate: the probe carries nothing and only asks "are you up".
     /// </summary>
-    public static async Task WaitForAnswerAsync(string endpoint, TimeSpan within, CancellationToken cancellationToken)
+    public static async Task WaitForAnswerAsync(string endpoint, bool tlsOnly, TimeSpan within, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress($"http://{endpoint}");
+        using var channel = tlsOnly
+            ? GrpcChannel.ForAddress($"https://{endpoint}", new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } },
+                DisposeHttpClient = true,
+            })
+            : GrpcChannel.ForAddress($"http://{endpoint}");
         var client = new MessagingService.MessagingServiceClient(channel);
         var deadline = DateTime.UtcNow + within;
         while (true)

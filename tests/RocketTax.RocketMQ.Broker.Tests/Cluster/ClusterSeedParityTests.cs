@@ -150,6 +150,12 @@ public sealed class ClusterSeedParityTests(ClusterFixture cluster) : IClassFixtu
     public static async Task<IReadOnlyList<MessageQueue>> WaitForQueuesAsync(BrokerProcess broker, string topic, int count)
     {
         using var client = new RawBrokerClient(broker.GrpcEndpoint);
+        return await WaitForQueuesAsync(client, topic, count);
+    }
+
+    /// <summary>Asks <paramref name="client"/>'s broker for the route of <paramref name="topic"/> until it lists <paramref name="count"/> queues.</summary>
+    public static async Task<IReadOnlyList<MessageQueue>> WaitForQueuesAsync(RawBrokerClient client, string topic, int count)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(30));
         while (true)

@@ -26,11 +26,12 @@ public sealed class MessageTypesClient : IAsyncDisposable
     private readonly RemotingClient _remoting = new();
     private readonly string _clientId;
 
-    public MessageTypesClient(BrokerProcess broker, string clientId = "message-types@test")
+    /// <summary>A client of <paramref name="broker"/>, over <paramref name="channel"/> (disposed with the client) or plaintext gRPC.</summary>
+    public MessageTypesClient(BrokerProcess broker, string clientId = "message-types@test", GrpcChannel? channel = null)
     {
         _broker = broker;
         _clientId = clientId;
-        _channel = GrpcChannel.ForAddress($"http://{broker.GrpcEndpoint}");
+        _channel = channel ?? GrpcChannel.ForAddress($"http://{broker.GrpcEndpoint}");
         _client = new MessagingService.MessagingServiceClient(_channel);
     }
 

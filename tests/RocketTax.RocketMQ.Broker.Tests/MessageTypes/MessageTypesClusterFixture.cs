@@ -1,4 +1,5 @@
 using RocketTax.RocketMQ.Broker.Tests.Cluster;
+using RocketTax.RocketMQ.Broker.Tests.Messaging;
 using RocketTax.Testing;
 
 namespace RocketTax.RocketMQ.Broker.Tests.MessageTypes;
@@ -27,9 +28,19 @@ public sealed class MessageTypesClusterFixture : ClusterFixture
     /// <summary>Creates <paramref name="topic"/> of <paramref name="messageType"/> on both masters, as <c>mqadmin updateTopic -c</c> does, and waits until broker-a routes to both.</summary>
     public async Task CreateTopicAsync(string topic, string messageType, CancellationToken cancellationToken)
     {
+        using var routes = new RawBrokerClient(BrokerA.GrpcEndpoint);
+        await CreateTopicAsync(NamesrvAddr, routes, topic, messageType, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="topic"/> on both masters of the cluster behind <paramref name="namesrvAddr"/> and waits
+    /// until the broker of <paramref name="routes"/> routes to both.
+    /// </summary>
+    public static async Task CreateTopicAsync(string namesrvAddr, RawBrokerClient routes, string topic, string messageType, CancellationToken cancellationToken)
+    {
         var queues = QueuesPerBroker.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await RunAdminAsync(["updateTopic", "-n", NamesrvAddr, "-c", "DefaultCluster", "-t", topic, "-r", queues, "-w", queues, "-a", $"+message.type={messageType}"], cancellationToken);
-        await ClusterSeedParityTests.WaitForQueuesAsync(BrokerA, topic, 2 * QueuesPerBroker);
+        await RunAdminAsync(["updateTopic", "-n", namesrvAddr, "-c", "DefaultCluster", "-t", topic, "-r", queues, "-w", queues, "-a", $"+message.type={messageType}"], cancellationToken);
+        await ClusterSeedParityTests.WaitForQueuesAsync(routes, topic, 2 * QueuesPerBroker);
     }
 
     /// <summary>Makes <paramref name="group"/> orderly on both masters, as <c>mqadmin updateSubGroup -c -o true</c> does.</summary>

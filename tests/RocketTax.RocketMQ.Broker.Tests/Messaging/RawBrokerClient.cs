@@ -19,8 +19,14 @@ public sealed class RawBrokerClient : IDisposable
     private readonly string? _clientId;
 
     public RawBrokerClient(string endpoint, string? clientId = "rawclient@test")
+        : this(GrpcChannel.ForAddress($"http://{endpoint}"), clientId)
     {
-        _channel = GrpcChannel.ForAddress($"http://{endpoint}");
+    }
+
+    /// <summary>A client over <paramref name="channel"/> (a TLS one, say), which it disposes with itself.</summary>
+    public RawBrokerClient(GrpcChannel channel, string? clientId = "rawclient@test")
+    {
+        _channel = channel;
         _client = new MessagingService.MessagingServiceClient(_channel);
         _clientId = clientId;
     }

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Apache.Rocketmq.V2;
 using Grpc.Net.Client;
@@ -63,30 +62,5 @@ public sealed class TlsPortTests(BrokerFixture fixture) : IClassFixture<BrokerFi
         Path.Combine(fixture.Broker.StoreDir, BrokerCertificate.DirectoryName, BrokerCertificate.CertificateFileName));
 
     /// <summary>A TLS client that trusts exactly the certificate the broker keeps in its store, and records what it was shown.</summary>
-    private GrpcChannel TlsChannel(string endpoint, List<X509Certificate2> presented)
-    {
-        var trusted = StoredCertificate();
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                    lock (presented)
-                    {
-                        presented.Add(copy);
-                    }
-
-                    return copy.Thumbprint == trusted.Thumbprint;
-                },
-            },
-        };
-        return GrpcChannel.ForAddress($"https://{endpoint}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-    }
+    private GrpcChannel TlsChannel(string endpoint, List<X509Certificate2> presented) => PinnedTlsChannel.To(endpoint, StoredCertificate(), presented);
 }

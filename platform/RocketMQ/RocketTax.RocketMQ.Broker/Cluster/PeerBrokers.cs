@@ -3,6 +3,7 @@ using System.Globalization;
 using Apache.Rocketmq.V2;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Primitives;
 using RocketTax.RocketMQ.Broker.Grpc;
 
 namespace RocketTax.RocketMQ.Broker.Cluster;
@@ -11,9 +12,9 @@ namespace RocketTax.RocketMQ.Broker.Cluster;
 /// gRPC clients of the other masters, found by name in a topic's cluster route, for the calls a client may send
 /// to its access point although another master holds what they name (as a RocketMQ proxy routes them). A call
 /// passed on carries the caller's <c>x-mq-*</c> and <c>authorization</c> headers, and a mark that stops it from
-/// being passed on again.
+/// being passed on again; <see cref="PeerTransport"/> decides between TLS and plaintext.
 /// </summary>
-public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues) : IDisposable
+public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues, PeerTransport transport) : IDisposable
 {
     /// <summary>Set on a call one broker passes on to another.</summary>
     public const string ForwardedByHeader = "x-mq-forwarded-by";
@@ -21,7 +22,7 @@ public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
     /// <summary>False for a call another broker passed on already: it is answered here, whatever it names.</summary>
-    public static bool MayForward(Metadata headers) => headers.Get(ForwardedByHeader) is null;
+    public static bool MayForward(IHeaderDictionary headers) => StringValues.IsNullOrEmpty(headers[ForwardedByHeader]);
 
     /// <summary>A client of the master named <paramref name="brokerName"/> in the route of <paramref name="topic"/>; null when the route names none.</summary>
     public async Task<MessagingService.MessagingServiceClient?> FindAsync(string topic, string brokerName, CancellationToken cancellationToken)
@@ -37,17 +38,23 @@ public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues
             return null;
         }
 
-        var target = $"http://{address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}";
-        return new MessagingService.MessagingServiceClient(_channels.GetOrAdd(target, static t => GrpcChannel.ForAddress(t)));
+        var authority = $"{address.Host}:{address.Port.ToString(CultureInfo.InvariantCulture)}";
+        return new MessagingService.MessagingServiceClient(_channels.GetOrAdd(authority, static (_, peer) => peer.Transport.Open(peer.Address), (Transport: transport, Address: address)));
     }
 
     /// <summary>The caller's headers a peer needs (client identity, signature), marked as passed on by <paramref name="self"/>.</summary>
-    public static Metadata ForwardedHeaders(Metadata caller, string self)
+    public static Metadata ForwardedHeaders(IHeaderDictionary caller, string self)
     {
         var headers = new Metadata();
-        foreach (var entry in caller.Where(e => !e.IsBinary && (e.Key.StartsWith("x-mq-", StringComparison.Ordinal) || e.Key == "authorization")))
+        foreach (var (key, values) in caller)
         {
-            headers.Add(entry.Key, entry.Value);
+            if (key.StartsWith("x-mq-", StringComparison.OrdinalIgnoreCase) || key.Equals("authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var value in values)
+                {
+                    headers.Add(key, value ?? string.Empty);
+                }
+            }
         }
 
         headers.Add(ForwardedByHeader, self);

@@ -57,7 +57,7 @@ public static class BrokerHost
             config.ToStoreOptions(identity.RemotingAddress), loggerFactory.CreateLogger<MessageStore>(), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         await using (store.ConfigureAwait(false))
         {
-            builder.Services.AddBroker(config, store);
+            builder.Services.AddBroker(config, store, certificate);
             var app = builder.Build();
             app.MapGrpcService<MessagingServiceEndpoint>();
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Diagnostics;
@@ -16,7 +17,11 @@ namespace RocketTax.RocketMQ.Broker.Hosting;
 /// <summary>Registers the broker's layers: managers over the store, handlers over the managers.</summary>
 public static class BrokerServiceCollectionExtensions
 {
-    public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config, IMessageStore store)
+    /// <summary>
+    /// The broker over <paramref name="store"/>; <paramref name="tlsCertificate"/> is the certificate its gRPC port
+    /// presents (none when TLS is disabled), which it also trusts in the other masters.
+    /// </summary>
+    public static IServiceCollection AddBroker(this IServiceCollection services, BrokerConfig config, IMessageStore store, X509Certificate2? tlsCertificate = null)
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
@@ -56,7 +61,7 @@ public static class BrokerServiceCollectionExtensions
         // Registered, gRPC resolves the endpoint instead of constructing it with its 13 dependencies on every call.
         services.AddSingleton<MessagingServiceEndpoint>();
 
-        services.AddBrokerCluster(config);
+        services.AddBrokerCluster(config, tlsCertificate);
         services.AddBrokerAccessControl(config);
         services.AddHostedService<ExpiredSegmentCleaner>();
         services.AddHostedService<PopReviveService>();
@@ -75,7 +80,7 @@ public static class BrokerServiceCollectionExtensions
     /// The broker's part in a cluster: the remoting server on <c>listenPort</c> (mqadmin, other brokers), the
     /// registration with every name server, and cluster-wide routes.
     /// </summary>
-    public static IServiceCollection AddBrokerCluster(this IServiceCollection services, BrokerConfig config)
+    public static IServiceCollection AddBrokerCluster(this IServiceCollection services, BrokerConfig config, X509Certificate2? tlsCertificate)
     {
         services.AddSingleton(NameServerList.Parse(config.NamesrvAddr));
         services.AddSingleton<RemotingClient>();
@@ -93,6 +98,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<NameServerRegistrar>();
         services.AddSingleton<ClusterRouteService>();
         services.AddSingleton<ClusterTopicCreator>();
+        services.AddSingleton(sp => new PeerTransport(config.TlsServerMode, tlsCertificate, sp.GetRequiredService<ILogger<PeerTransport>>()));
         services.AddSingleton<PeerBrokers>();
 
         // Order matters: the remoting port is open before the first registration names it.

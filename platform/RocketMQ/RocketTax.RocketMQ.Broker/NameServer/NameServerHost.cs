@@ -14,7 +14,7 @@ public static class NameServerHost
 
     public static async Task<int> RunAsync(NameServerConfig config, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = CreateBuilder();
         builder.Logging.AddRocketMQConsole();
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddNameServer(config);
@@ -32,6 +32,14 @@ public static class NameServerHost
         Console.WriteLine($"The Name Server on port {config.ListenPort} shutdown OK");
         return 0;
     }
+
+    /// <summary>
+    /// The generic host's builder, without reload of appsettings.json: watching for it means inotify on the working
+    /// directory and all below it, which under the AppHost holds every broker's store, so each commit-log write
+    /// would wake a watcher thread in the name server. The broker's host does the same.
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder() =>
+        Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
 
     /// <summary>The <c>service.name</c> a name server reports under unless told otherwise: <c>namesrv-9876</c>.</summary>
     public static string DefaultServiceName(NameServerConfig config) => $"namesrv-{config.ListenPort.ToString(CultureInfo.InvariantCulture)}";

@@ -56,8 +56,9 @@ public sealed partial class TimerMessageService : BackgroundService
     public TimeSpan MaxDelay => TimeSpan.FromSeconds(_config.TimerMaxDelaySec);
 
     /// <summary>
-    /// Stores messages for delivery at <paramref name="dueMillis"/> (Unix ms, one per record); returns where each
-    /// landed in the timer queue, from which its recall handle is made.
+    /// Stores a producer's messages for delivery at <paramref name="dueMillis"/> (Unix ms, one per record); returns
+    /// where each landed in the timer queue, from which its recall handle is made. A producer's send, so under the
+    /// send queue's flow control (<see cref="StoreBusyException"/>); the delivery at the due time is the broker's own put, never refused.
     /// </summary>
     public async ValueTask<IReadOnlyList<PutResult>> ScheduleAsync(IReadOnlyList<MessageRecord> records, IReadOnlyList<long> dueMillis, CancellationToken cancellationToken)
     {
@@ -74,7 +75,7 @@ public sealed partial class TimerMessageService : BackgroundService
             timerRecords[i] = record with { Topic = TimerTopic, QueueId = 0, Properties = properties };
         }
 
-        var results = await _store.PutMessagesAsync(timerRecords, cancellationToken).ConfigureAwait(false);
+        var results = await _store.PutSendAsync(timerRecords, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             for (var i = 0; i < results.Count; i++)

@@ -51,7 +51,10 @@ public sealed partial class TransactionalMessageService : BackgroundService
         }
     }
 
-    /// <summary>Stores half messages; returns each one's transaction id.</summary>
+    /// <summary>
+    /// Stores a producer's half messages; returns each one's transaction id. A producer's send, so under the send
+    /// queue's flow control (<see cref="StoreBusyException"/>); the commit's append is the broker's own put, never refused.
+    /// </summary>
     public async ValueTask<IReadOnlyList<(PutResult Result, TransactionId Id)>> PrepareAsync(IReadOnlyList<MessageRecord> records, CancellationToken cancellationToken)
     {
         var halves = new MessageRecord[records.Count];
@@ -67,7 +70,7 @@ public sealed partial class TransactionalMessageService : BackgroundService
             halves[i] = record with { Topic = HalfTopic, QueueId = 0, Properties = properties };
         }
 
-        var results = await _store.PutMessagesAsync(halves, cancellationToken).ConfigureAwait(false);
+        var results = await _store.PutSendAsync(halves, cancellationToken).ConfigureAwait(false);
         var answer = new (PutResult, TransactionId)[results.Count];
         lock (_gate)
         {
