@@ -18,13 +18,10 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
     public async Task Appender_admits_and_writes_the_next_send_while_an_fsync_is_held()
     {
         using var gate = new GroupCommitGate();
-        var store = await OpenAsync(Options(FlushDiskType.SyncFlush), new ManualClock(), gate.BeforeSync);
-        gate.HoldNext();
-        var first = store.PutSendAsync([Message(Topic, 0, "first")], Ct).AsTask();
-        var firstEnd = await gate.HeldAsync(Ct);
+        var store = await OpenSyncFlushAsync(gate);
+        var (first, _) = await SendHeldAsync(store, gate, "first");
 
-        var second = store.PutSendAsync([Message(Topic, 0, "second")], Ct).AsTask();
-        await AppendedPastAsync(store, firstEnd);
+        var second = await SendBehindAsync(store, "second");
 
         Assert.Equal(0, store.QueuedSends);
         Assert.False(first.IsCompleted);
@@ -46,15 +43,10 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
     public async Task One_fsync_covers_every_batch_appended_while_the_last_one_ran()
     {
         using var gate = new GroupCommitGate();
-        var store = await OpenAsync(Options(FlushDiskType.SyncFlush), new ManualClock(), gate.BeforeSync);
-        gate.HoldNext();
-        var first = PutTask(store, "first");
-        var firstEnd = await gate.HeldAsync(Ct);
-        var second = PutTask(store, "second");
-        await AppendedPastAsync(store, firstEnd);
-        var secondEnd = store.AppendedOffset;
-        var third = PutTask(store, "third");
-        await AppendedPastAsync(store, secondEnd);
+        var store = await OpenSyncFlushAsync(gate);
+        var (first, firstEnd) = await SendHeldAsync(store, gate, "first");
+        var second = await SendBehindAsync(store, "second");
+        var third = await SendBehindAsync(store, "third");
 
         Assert.False(second.IsCompleted || third.IsCompleted);
         gate.Release();
@@ -68,17 +60,14 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
     }
 
     [Fact]
-    public async Task Failed_fsync_fails_exactly_the_puts_no_fsync_covered_and_the_next_put_takes_their_place()
+    public async Task Failed_fsync_fails_exactly_the_sends_no_fsync_covered_and_the_next_send_takes_their_place()
     {
         using var gate = new GroupCommitGate();
-        var store = await OpenAsync(Options(FlushDiskType.SyncFlush), new ManualClock(), gate.BeforeSync);
-        var covered = (await PutTask(store, "covered").WaitAsync(Timeout, Ct))[0];
+        var store = await OpenSyncFlushAsync(gate);
+        var covered = (await SendTask(store, "covered").WaitAsync(Timeout, Ct))[0];
         var coveredEnd = covered.CommitLogOffset + covered.Size;
-        gate.HoldNext();
-        var held = PutTask(store, "held");
-        var heldEnd = await gate.HeldAsync(Ct);
-        var behind = PutTask(store, "behind");
-        await AppendedPastAsync(store, heldEnd);
+        var (held, _) = await SendHeldAsync(store, gate, "held");
+        var behind = await SendBehindAsync(store, "behind");
 
         gate.Fail(new IOException("Input/output error"));
 
@@ -91,7 +80,7 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
         Assert.Equal(coveredEnd, store.Statistics.FlushedOffset);
         Assert.Equal(["covered"], Bodies(store));
 
-        var after = (await PutTask(store, "after").WaitAsync(Timeout, Ct))[0];
+        var after = (await SendTask(store, "after").WaitAsync(Timeout, Ct))[0];
         Assert.Equal(1, after.QueueOffset);
         Assert.Equal(coveredEnd, after.CommitLogOffset);
         Assert.Equal(["covered", "after"], Bodies(store));
@@ -99,18 +88,15 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
     }
 
     [Fact]
-    public async Task Dispose_during_an_fsync_waits_for_it_and_completes_every_put()
+    public async Task Dispose_during_an_fsync_waits_for_it_and_completes_every_send()
     {
         using var gate = new GroupCommitGate();
-        var store = await OpenAsync(Options(FlushDiskType.SyncFlush), new ManualClock(), gate.BeforeSync);
-        gate.HoldNext();
-        var first = PutTask(store, "first");
-        var firstEnd = await gate.HeldAsync(Ct);
-        var second = PutTask(store, "second");
-        await AppendedPastAsync(store, firstEnd);
+        var store = await OpenSyncFlushAsync(gate);
+        var (first, _) = await SendHeldAsync(store, gate, "first");
+        var second = await SendBehindAsync(store, "second");
 
         var disposing = store.DisposeAsync().AsTask();
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => PutTask(store, "too late"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => SendTask(store, "too late"));
         Assert.False(disposing.IsCompleted);
         gate.Release();
         await disposing.WaitAsync(Timeout, Ct);
@@ -121,12 +107,29 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
         Assert.Equal(["first", "second"], Bodies(reopened));
     }
 
-    private static Task<IReadOnlyList<PutResult>> PutTask(IMessageStore store, string body) =>
-        store.PutMessagesAsync([Message(Topic, 0, body)], Ct).AsTask();
+    /// <summary>A SYNC_FLUSH store whose group-commit fsyncs pass <paramref name="gate"/>; its clock stands still, so no send waits too long.</summary>
+    private Task<MessageStore> OpenSyncFlushAsync(GroupCommitGate gate) =>
+        OpenAsync(Options(FlushDiskType.SyncFlush), new ManualClock(), gate.BeforeSync);
 
-    /// <summary>Waits until the appender has written and handed over a batch beyond <paramref name="offset"/>.</summary>
-    private static Task AppendedPastAsync(MessageStore store, long offset) =>
-        Eventually.TrueAsync(() => store.AppendedOffset > offset, Timeout, $"the appender to write past commit-log offset {offset}", Ct);
+    /// <summary>Sends a message and holds its fsync; returns the send and the commit-log end the held fsync covers.</summary>
+    private static async Task<(Task<IReadOnlyList<PutResult>> Send, long End)> SendHeldAsync(MessageStore store, GroupCommitGate gate, string body)
+    {
+        gate.HoldNext();
+        var send = SendTask(store, body);
+        return (send, await gate.HeldAsync(Ct));
+    }
+
+    /// <summary>Sends a message and waits until the appender has written it and handed it to the group commit.</summary>
+    private static async Task<Task<IReadOnlyList<PutResult>>> SendBehindAsync(MessageStore store, string body)
+    {
+        var appended = store.AppendedOffset;
+        var send = SendTask(store, body);
+        await Eventually.TrueAsync(() => store.AppendedOffset > appended, Timeout, $"the appender to write past commit-log offset {appended}", Ct);
+        return send;
+    }
+
+    private static Task<IReadOnlyList<PutResult>> SendTask(IMessageStore store, string body) =>
+        store.PutSendAsync([Message(Topic, 0, body)], Ct).AsTask();
 
     private static string[] Bodies(IMessageStore store) =>
         [.. ReadEntries(store, Topic, 0).Select(entry => Encoding.UTF8.GetString(store.ReadMessage(entry)!.Body.Span))];
