@@ -48,9 +48,13 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
     protected MessageStoreOptions Options(FlushDiskType flushDiskType = FlushDiskType.AsyncFlush, int segmentSize = SmallSegmentSize) =>
         new(RootDir, segmentSize, flushDiskType, TimeSpan.FromMilliseconds(50), StoreHost: "10.0.0.1:10911");
 
-    protected async Task<MessageStore> OpenAsync(MessageStoreOptions? options = null, TimeProvider? timeProvider = null)
+    protected async Task<MessageStore> OpenAsync(
+        MessageStoreOptions? options = null,
+        TimeProvider? timeProvider = null,
+        Action<long>? beforeGroupCommitSync = null)
     {
-        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, Ct).WaitAsync(Timeout, Ct);
+        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, beforeGroupCommitSync, Ct)
+            .WaitAsync(Timeout, Ct);
         _stores.Add(store);
         return store;
     }

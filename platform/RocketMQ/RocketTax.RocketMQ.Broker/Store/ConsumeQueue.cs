@@ -9,7 +9,7 @@ namespace RocketTax.RocketMQ.Broker.Store;
 /// Entry layout, little-endian: commitLogOffset int64, size int32, tagHashCode int64. Entry <c>n</c> lives in the
 /// file starting at <c>n / entriesPerFile * entriesPerFile</c>, at byte <c>(n - fileStart) * 20</c>, so a queue
 /// that starts above 0 (its head expired, then it was rebuilt) has a zero-filled hole before its first entry.
-/// The appender is the only writer (<see cref="AssignOffset"/> .. <see cref="Publish"/>); readers see entries
+/// The appender is the only writer (<see cref="AssignOffset"/> .. <see cref="WritePending"/>); readers see entries
 /// below <see cref="MaxOffset"/>, which is published only after the bytes are written.
 /// </remarks>
 internal sealed class ConsumeQueue : IDisposable
@@ -218,13 +218,16 @@ internal sealed class ConsumeQueue : IDisposable
         }
     }
 
-    /// <summary>Makes every offset handed out so far readable (appender only, after <see cref="WritePending"/>).</summary>
-    public void Publish() => Volatile.Write(ref _maxOffset, _nextOffset);
+    /// <summary>
+    /// Makes the offsets below <paramref name="maxOffset"/> readable, once their entries are written (and, under
+    /// SYNC_FLUSH, their messages fsynced): by the appender or the store's group commit, never both at once.
+    /// </summary>
+    public void Publish(long maxOffset) => Volatile.Write(ref _maxOffset, maxOffset);
 
-    /// <summary>Forgets offsets handed out since the last <see cref="Publish"/> after a failed write (appender only).</summary>
-    public void Rollback()
+    /// <summary>Forgets the offsets handed out from <paramref name="nextOffset"/> on, after a failed write or fsync (appender only).</summary>
+    public void Rollback(long nextOffset)
     {
-        _nextOffset = MaxOffset;
+        _nextOffset = nextOffset;
         _pendingCount = 0;
     }
 

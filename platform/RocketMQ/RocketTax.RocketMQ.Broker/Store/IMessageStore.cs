@@ -42,7 +42,7 @@ public interface IMessageStore : IAsyncDisposable
     /// <summary>Topic/queue pairs the store has entries for (used to list queues after a restart).</summary>
     IReadOnlyCollection<(string Topic, int QueueId)> KnownQueues { get; }
 
-    /// <summary>Raised after messages became readable (from the appending thread: handlers must be quick).</summary>
+    /// <summary>Raised after messages became readable (from the store's appending or group-commit thread: handlers must be quick).</summary>
     event Action<string, int>? MessagesArrived;
 
     /// <summary>Deletes commit-log segments (and the consume-queue files that only point into them) older than the retention.</summary>

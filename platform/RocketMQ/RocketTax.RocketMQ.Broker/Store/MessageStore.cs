@@ -12,10 +12,18 @@ namespace RocketTax.RocketMQ.Broker.Store;
 /// </summary>
 /// <remarks>
 /// All appends go through one appender loop fed by a channel: it drains every waiting put, encodes the batch into one
-/// pooled buffer, writes it with one syscall per segment, appends the consume-queue entries, fsyncs under SYNC_FLUSH
-/// (group commit), then publishes the new end so readers see it. Readers never take the appender's path: they read
-/// the files directly, bounded by the published offsets. That channel is the broker's send queue: producers' sends
-/// that waited in it too long, or find it full, are refused unstored (<see cref="StoreBusyException"/>).
+/// pooled buffer, writes it with one syscall per segment and appends the consume-queue entries. Under ASYNC_FLUSH it
+/// then publishes the new end so readers see it and answers the puts; under SYNC_FLUSH it hands the batch to the group
+/// commit (<see cref="GroupCommitService"/>) and goes on with the next batch, while the group commit's thread fsyncs
+/// every batch handed over since its last fsync at once, then publishes and answers them. Readers never take the
+/// appender's path: they read the files directly, bounded by the published offsets. That channel is the broker's send
+/// queue: producers' sends that waited in it too long, or find it full, are refused unstored
+/// (<see cref="StoreBusyException"/>); the wait for an fsync happens after it and does not count.
+/// <para>
+/// Under SYNC_FLUSH consumers see a message only after its fsync, as they see it only after its send is answered: a
+/// message a crash could still take back, or whose fsync failed and whose send is failed (and so sent again by its
+/// producer), is never delivered. It costs consumers the fsync's latency, not the appender's throughput.
+/// </para>
 /// </remarks>
 public sealed class MessageStore : IMessageStore
 {
@@ -34,6 +42,7 @@ public sealed class MessageStore : IMessageStore
     private readonly string _checkpointPath;
     private readonly byte[] _storeHost;
     private readonly bool _syncFlush;
+    private readonly Action<long>? _beforeGroupCommitSync;
     private readonly Channel<PutRequest> _requests = Channel.CreateUnbounded<PutRequest>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
@@ -44,9 +53,9 @@ public sealed class MessageStore : IMessageStore
 
     // Appender-only state, reused batch after batch so the hot path does not allocate.
     private readonly BatchBuffer _buffer = new(1024 * 1024);
-    private readonly List<PutRequest> _batch = [];
+    private readonly CommitGroup _batch = new();
     private readonly List<CommitLogWrite> _writes = [];
-    private readonly List<ConsumeQueue> _touched = [];
+    private readonly List<(ConsumeQueue Queue, long FirstOffset)> _touched = [];
     private long _writeOffset;
     private CommitLogSegment? _activeSegment;
 
@@ -55,6 +64,7 @@ public sealed class MessageStore : IMessageStore
     private int _queuedSends;
     private Task _appender = Task.CompletedTask;
     private Task _flusher = Task.CompletedTask;
+    private GroupCommitService? _groupCommit;
     private int _disposed;
 
     private MessageStore(
@@ -64,7 +74,8 @@ public sealed class MessageStore : IMessageStore
         CommitLog commitLog,
         ConsumeQueueTable queues,
         SafeFileHandle lockFile,
-        long end)
+        long end,
+        Action<long>? beforeGroupCommitSync)
     {
         _options = options;
         _logger = logger;
@@ -75,11 +86,12 @@ public sealed class MessageStore : IMessageStore
         _checkpointPath = Path.Combine(options.StorePathRootDir, CheckpointFileName);
         _storeHost = Encoding.UTF8.GetBytes(options.StoreHost);
         _syncFlush = options.FlushDiskType == FlushDiskType.SyncFlush;
+        _beforeGroupCommitSync = beforeGroupCommitSync;
         _writeOffset = end;
         _committedOffset = end;
         _activeSegment = commitLog.FindSegment(end);
         _statistics.CommitLogBytes = end - commitLog.MinOffset;
-        _statistics.FlushedOffset = end;
+        _statistics.RecordFlushed(end);
     }
 
     /// <inheritdoc />
@@ -91,17 +103,36 @@ public sealed class MessageStore : IMessageStore
     /// <inheritdoc />
     public StoreStatistics Statistics => _statistics;
 
-    /// <summary>The commit-log offset the next entry will be written at (everything below is readable).</summary>
+    /// <summary>The end of the readable commit log (under SYNC_FLUSH also fsynced): every entry below it is readable.</summary>
     public long CommitLogMaxOffset => Volatile.Read(ref _committedOffset);
+
+    /// <summary>
+    /// The commit-log offset the appender writes its next batch at: ahead of <see cref="CommitLogMaxOffset"/> while
+    /// SYNC_FLUSH's group commit fsyncs what was written.
+    /// </summary>
+    internal long AppendedOffset => Volatile.Read(ref _writeOffset);
 
     /// <summary>The first commit-log offset still on disk.</summary>
     public long CommitLogMinOffset => _commitLog.MinOffset;
 
     /// <summary>Creates the folders, recovers the commit log and consume queues, and starts the appender and flush loops.</summary>
-    public static async Task<MessageStore> OpenAsync(
+    public static Task<MessageStore> OpenAsync(
         MessageStoreOptions options,
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
+        CancellationToken cancellationToken) =>
+        OpenAsync(options, logger, timeProvider, beforeGroupCommitSync: null, cancellationToken);
+
+    /// <summary>
+    /// Opens the store as <see cref="OpenAsync(MessageStoreOptions, ILogger{MessageStore}, TimeProvider, CancellationToken)"/>
+    /// does, calling <paramref name="beforeGroupCommitSync"/> with the commit-log end each SYNC_FLUSH group commit's
+    /// fsync covers, just before it: tests hold or fail that fsync with it.
+    /// </summary>
+    internal static async Task<MessageStore> OpenAsync(
+        MessageStoreOptions options,
+        ILogger<MessageStore> logger,
+        TimeProvider timeProvider,
+        Action<long>? beforeGroupCommitSync,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -110,7 +141,12 @@ public sealed class MessageStore : IMessageStore
         Validate(options);
 
         // Recovery is synchronous file I/O; keep it off the caller's thread.
-        var store = await Task.Run(() => Open(options, logger, timeProvider, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var store = await Task.Run(() => Open(options, logger, timeProvider, beforeGroupCommitSync, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (store._syncFlush)
+        {
+            store._groupCommit = GroupCommitService.Start(store.SyncGroup, store.Commit, store.FailGroup);
+        }
+
         store._appender = Task.Run(store.RunAppenderAsync, CancellationToken.None);
         store._flusher = Task.Factory.StartNew(
             () => store.RunFlushLoop(store._stopFlushing.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -241,6 +277,11 @@ public sealed class MessageStore : IMessageStore
 
         _requests.Writer.TryComplete();
         await _appender.ConfigureAwait(false);
+        if (_groupCommit is not null)
+        {
+            await _groupCommit.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stopFlushing.CancelAsync().ConfigureAwait(false);
         await _flusher.ConfigureAwait(false);
         try
@@ -303,7 +344,12 @@ public sealed class MessageStore : IMessageStore
         ArgumentNullException.ThrowIfNull(options.StoreHost);
     }
 
-    private static MessageStore Open(MessageStoreOptions options, ILogger<MessageStore> logger, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static MessageStore Open(
+        MessageStoreOptions options,
+        ILogger<MessageStore> logger,
+        TimeProvider timeProvider,
+        Action<long>? beforeGroupCommitSync,
+        CancellationToken cancellationToken)
     {
         var root = options.StorePathRootDir;
         Directory.CreateDirectory(root);
@@ -322,7 +368,7 @@ public sealed class MessageStore : IMessageStore
             }
 
             var end = new StoreRecovery(commitLog, queues, checkpoint, logger).Run(cancellationToken);
-            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end);
+            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end, beforeGroupCommitSync);
             // Make what recovery rebuilt durable and record it, so the next start does not redo it.
             store.Flush();
             return store;
@@ -430,7 +476,7 @@ public sealed class MessageStore : IMessageStore
                 bytes += request.TotalBytes;
             }
 
-            if (_batch.Count > 0)
+            if (!_batch.IsEmpty)
             {
                 AppendBatch();
                 _batch.Clear();
@@ -460,17 +506,22 @@ public sealed class MessageStore : IMessageStore
 
     private void AppendBatch()
     {
+        if (_groupCommit is not null && _groupCommit.TryTakeFailure(out _))
+        {
+            // The failed puts were answered by the group commit; write over their bytes.
+            RewindToCommitted();
+        }
+
         var storeTimestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var position = _writeOffset;
         var segment = _activeSegment;
         var bufferPosition = 0;
         var rangeStart = 0;
         var rangeFilePosition = segment is null ? 0 : position - segment.StartOffset;
-        var messageCount = 0;
         _writes.Clear();
         try
         {
-            foreach (var request in _batch)
+            foreach (var request in _batch.Requests)
             {
                 var messages = request.Messages;
                 var results = request.Results;
@@ -498,7 +549,7 @@ public sealed class MessageStore : IMessageStore
                     var queue = _queues.GetOrCreate(message.Topic, message.QueueId);
                     if (!queue.HasPending)
                     {
-                        _touched.Add(queue);
+                        _touched.Add((queue, queue.NextOffset));
                     }
 
                     var queueOffset = queue.AssignOffset();
@@ -507,7 +558,6 @@ public sealed class MessageStore : IMessageStore
                     results[i] = new PutResult(position, size, queueOffset, storeTimestamp);
                     position += size;
                     bufferPosition += size;
-                    messageCount++;
                 }
             }
 
@@ -522,64 +572,92 @@ public sealed class MessageStore : IMessageStore
                 write.Segment.MarkDirty();
             }
 
-            foreach (var queue in _touched)
+            foreach (var (queue, _) in _touched)
             {
                 queue.WritePending();
-            }
-
-            if (_syncFlush)
-            {
-                // Group commit: every put of the batch shares this fsync.
-                foreach (var write in _writes)
-                {
-                    write.Segment.Flush();
-                }
             }
         }
         catch (Exception ex)
         {
-            FailBatch(ex, messageCount);
+            // Nothing of the batch was published; the next batch overwrites whatever bytes did reach the files.
+            foreach (var (queue, firstOffset) in _touched)
+            {
+                queue.Rollback(firstOffset);
+            }
+
+            _touched.Clear();
+            FailGroup(_batch, ex);
             return;
         }
 
-        _writeOffset = position;
-        _activeSegment = segment;
-        lock (_publishLock)
+        foreach (var (queue, _) in _touched)
         {
-            foreach (var queue in _touched)
-            {
-                queue.Publish();
-            }
-
-            Volatile.Write(ref _committedOffset, position);
+            _batch.AddQueueEnd(queue, queue.NextOffset);
         }
 
-        _statistics.RecordPut(messageCount, bufferPosition);
-        _statistics.CommitLogBytes = position - _commitLog.MinOffset;
-        if (_syncFlush)
-        {
-            _statistics.FlushedOffset = position;
-        }
-
-        foreach (var request in _batch)
-        {
-            request.TrySetResult(request.Results);
-        }
-
-        RaiseMessagesArrived();
         _touched.Clear();
+        _batch.Written(_writes, position, bufferPosition);
+        if (_groupCommit is null)
+        {
+            Commit(_batch);
+        }
+        else if (!_groupCommit.TryHandOver(_batch, out var failure))
+        {
+            // An fsync failed while this batch was being written behind the bytes it left uncovered.
+            FailGroup(_batch, failure);
+            RewindToCommitted();
+            return;
+        }
+
+        Volatile.Write(ref _writeOffset, position);
+        _activeSegment = segment;
     }
 
-    private void FailBatch(Exception exception, int messageCount)
+    /// <summary>
+    /// Moves the appender back to the end of what was committed, after an fsync failed (appender only). By then every
+    /// put written since that end has been failed, so no batch is in flight and the committed end is the durable one.
+    /// </summary>
+    private void RewindToCommitted()
     {
-        // Nothing of the batch was published; the next batch overwrites whatever bytes did reach the files.
-        foreach (var queue in _touched)
+        var end = Volatile.Read(ref _committedOffset);
+        Volatile.Write(ref _writeOffset, end);
+        _activeSegment = _commitLog.FindSegment(end);
+        foreach (var queue in _queues.Queues)
         {
-            queue.Rollback();
+            queue.Rollback(queue.MaxOffset);
+        }
+    }
+
+    /// <summary>SYNC_FLUSH's fsync of a group, on the group commit's thread.</summary>
+    private void SyncGroup(CommitGroup group)
+    {
+        _beforeGroupCommitSync?.Invoke(group.EndOffset);
+        group.SyncSegments();
+    }
+
+    /// <summary>Makes a group's messages readable and answers its puts: on the appender, or the group commit's thread.</summary>
+    private void Commit(CommitGroup group)
+    {
+        lock (_publishLock)
+        {
+            group.PublishQueues();
+            Volatile.Write(ref _committedOffset, group.EndOffset);
         }
 
-        _touched.Clear();
-        _logger.AppendFailed(exception, messageCount);
+        _statistics.RecordPut(group.MessageCount, group.Bytes);
+        _statistics.CommitLogBytes = group.EndOffset - _commitLog.MinOffset;
+        if (_syncFlush)
+        {
+            _statistics.RecordFlushed(group.EndOffset);
+        }
+
+        group.Complete();
+        RaiseMessagesArrived(group);
+    }
+
+    private void FailGroup(CommitGroup group, Exception exception)
+    {
+        _logger.AppendFailed(exception, group.MessageCount);
         var error = exception switch
         {
             IOException io when DiskFull.Is(io) => new IOException(
@@ -588,13 +666,10 @@ public sealed class MessageStore : IMessageStore
                 $"The message store could not write to '{_options.StorePathRootDir}': {exception.Message} The messages were not stored; retry the send.", exception),
             _ => exception,
         };
-        foreach (var request in _batch)
-        {
-            request.TrySetException(error);
-        }
+        group.Fail(error);
     }
 
-    private void RaiseMessagesArrived()
+    private void RaiseMessagesArrived(CommitGroup group)
     {
         var handler = MessagesArrived;
         if (handler is null)
@@ -602,7 +677,7 @@ public sealed class MessageStore : IMessageStore
             return;
         }
 
-        foreach (var queue in _touched)
+        foreach (var queue in group.Queues)
         {
             try
             {
@@ -610,7 +685,7 @@ public sealed class MessageStore : IMessageStore
             }
             catch (Exception ex)
             {
-                // A subscriber's bug must not stop the appender, which every producer depends on.
+                // A subscriber's bug must not stop the appender or the group commit, which every producer depends on.
                 _logger.ArrivalHandlerFailed(ex, queue.Topic, queue.QueueId);
             }
         }
@@ -665,7 +740,7 @@ public sealed class MessageStore : IMessageStore
             }
 
             _commitLog.FlushDirty();
-            _statistics.FlushedOffset = published;
+            _statistics.RecordFlushed(published);
             _queues.FlushDirty();
             var timestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             new StoreCheckpoint(published, published, timestamp, queues).Write(_checkpointPath);

@@ -64,7 +64,7 @@ internal sealed class StoreRecovery
                 queue.WritePending();
             }
 
-            queue.Publish();
+            queue.Publish(queue.NextOffset);
         }
 
         RestoreExpiredQueues();

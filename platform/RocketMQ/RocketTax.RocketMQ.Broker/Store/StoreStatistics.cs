@@ -7,6 +7,7 @@ public sealed class StoreStatistics
     private long _bytesPut;
     private long _messagesGot;
     private long _sendsRefused;
+    private long _flushedOffset;
 
     public long MessagesPut => Interlocked.Read(ref _messagesPut);
 
@@ -22,7 +23,7 @@ public sealed class StoreStatistics
     public long CommitLogBytes { get; set; }
 
     /// <summary>Commit-log offset up to which data is known to be on disk.</summary>
-    public long FlushedOffset { get; set; }
+    public long FlushedOffset => Interlocked.Read(ref _flushedOffset);
 
     public void RecordPut(int messages, long bytes)
     {
@@ -33,4 +34,23 @@ public sealed class StoreStatistics
     public void RecordGot(int messages) => Interlocked.Add(ref _messagesGot, messages);
 
     public void RecordSendRefused() => Interlocked.Increment(ref _sendsRefused);
+
+    /// <summary>
+    /// Records that the commit log is on disk up to <paramref name="offset"/>. The group commit and the periodic flush
+    /// both record theirs, and the slower one may finish last: an older offset never moves the figure back.
+    /// </summary>
+    public void RecordFlushed(long offset)
+    {
+        var current = Interlocked.Read(ref _flushedOffset);
+        while (offset > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _flushedOffset, offset, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
 }
