@@ -35,7 +35,7 @@ public sealed class SendThrottlingTests : MessageStoreTestBase
     {
         var clock = new ManualClock();
         var store = await OpenAsync(Options() with { SendQueueWaitLimit = TimeSpan.FromMilliseconds(200) }, clock);
-        await using var broker = Broker(store);
+        await using var broker = BrokerServices(store);
         var handler = broker.GetRequiredService<SendMessageHandler>();
         Assert.Equal(Code.Ok, (await handler.HandleAsync(Send("before"), Producer, Ct)).Status.Code);
         using var hold = new AppenderHold(store);
@@ -65,7 +65,7 @@ public sealed class SendThrottlingTests : MessageStoreTestBase
     {
         var clock = new ManualClock();
         var store = await OpenAsync(Options() with { SendQueueWaitLimit = TimeSpan.FromMilliseconds(200) }, clock);
-        await using var broker = Broker(store);
+        await using var broker = BrokerServices(store);
         var processor = broker.GetRequiredService<SendMessageProcessor>();
         Assert.Equal(ResponseCode.Success, (await processor.ProcessAsync(RemotingSend("before"), "127.0.0.1:50001", Ct)).Code);
         using var hold = new AppenderHold(store);
@@ -92,7 +92,7 @@ public sealed class SendThrottlingTests : MessageStoreTestBase
     {
         var clock = new ManualClock();
         var store = await OpenAsync(Options() with { SendQueueWaitLimit = TimeSpan.FromMilliseconds(200) }, clock);
-        await using var broker = Broker(store);
+        await using var broker = BrokerServices(store);
         var topic = broker.GetRequiredService<TopicManager>().CreateOrUpdate(new TopicConfig($"throttled-{type}", 1, type)).Name;
         var handler = broker.GetRequiredService<SendMessageHandler>();
         using var hold = new AppenderHold(store);
@@ -120,7 +120,7 @@ public sealed class SendThrottlingTests : MessageStoreTestBase
         var clock = new ManualClock();
         var store = await OpenAsync(Options() with { SendQueueWaitLimit = TimeSpan.FromMilliseconds(200) }, clock);
         var watched = new PutWatchingStore(store, delayed);
-        await using var broker = Broker(watched);
+        await using var broker = BrokerServices(watched);
         broker.GetRequiredService<TopicManager>().CreateOrUpdate(new TopicConfig(delayed, 1, TopicMessageType.Delay));
         var handler = broker.GetRequiredService<SendMessageHandler>();
         Assert.Equal(Code.Ok, (await handler.HandleAsync(Send("due", delayed, TopicMessageType.Delay, TimeSpan.FromMilliseconds(300)), Producer, Ct)).Status.Code);
@@ -143,13 +143,6 @@ public sealed class SendThrottlingTests : MessageStoreTestBase
         Assert.Equal(1, store.Statistics.SendsRefused);
         await timer.StopAsync(Ct);
     }
-
-    /// <summary>The broker's services over <paramref name="store"/>, as the broker host registers them.</summary>
-    private ServiceProvider Broker(IMessageStore store) => new ServiceCollection()
-        .AddLogging()
-        .AddMetrics()
-        .AddBroker(new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 }, store)
-        .BuildServiceProvider();
 
     /// <summary>A send of one message to a topic of <paramref name="type"/>; a delayed one is due <paramref name="delay"/> (an hour) from now.</summary>
     private static SendMessageRequest Send(string body, string topic = Topic, TopicMessageType type = TopicMessageType.Normal, TimeSpan? delay = null)
