@@ -84,6 +84,26 @@ public sealed class RemotingSendTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task A_compressed_body_that_inflates_past_maxMessageSize_is_refused_and_not_stored()
+    {
+        var store = await OpenAsync();
+        await using var broker = BrokerServices(store);
+        using var compressed = new MemoryStream();
+        await using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            // 5 MiB of zeros, over the default 4 MiB limit, compress to a few KiB.
+            await zlib.WriteAsync(new byte[5 * 1024 * 1024], Ct);
+        }
+
+        var request = RemotingCommand.Request(RequestCode.SendMessageV2, (Header() with { SysFlag = MessageSysFlag.Compressed }).ToShortFields(), compressed.ToArray());
+        var answer = await broker.GetRequiredService<SendMessageProcessor>().ProcessAsync(request, Peer, Ct);
+
+        Assert.Equal(ResponseCode.MessageIllegal, answer.Code);
+        Assert.Contains("inflates to more than maxMessageSize", answer.Remark, StringComparison.Ordinal);
+        Assert.Empty(StoredMessages(store, Topic));
+    }
+
+    [Fact]
     public async Task A_body_flagged_compressed_that_is_not_zlib_is_refused_and_not_stored()
     {
         var store = await OpenAsync();

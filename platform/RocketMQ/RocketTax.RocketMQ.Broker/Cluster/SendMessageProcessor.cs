@@ -130,8 +130,11 @@ public sealed partial class SendMessageProcessor(
             header.BornTimestamp, peer, header.ReconsumeTimes, flag);
     }
 
-    /// <summary>4.x producers compress bodies over 4 KiB with zlib; consumers of this broker expect them as sent.</summary>
-    private static byte[] Inflated(byte[] body, int sysFlag)
+    /// <summary>
+    /// 4.x producers compress bodies over 4 KiB with zlib; consumers of this broker expect them as sent. Inflating
+    /// stops past <c>maxMessageSize</c>, so a small body that would inflate to gigabytes is refused, not inflated.
+    /// </summary>
+    private byte[] Inflated(byte[] body, int sysFlag)
     {
         if ((sysFlag & MessageSysFlag.Compressed) == 0)
         {
@@ -145,7 +148,19 @@ public sealed partial class SendMessageProcessor(
 
         using var inflater = new ZLibStream(new MemoryStream(body), CompressionMode.Decompress);
         using var inflated = new MemoryStream();
-        inflater.CopyTo(inflated);
+        var buffer = new byte[81_920];
+        int read;
+        while ((read = inflater.Read(buffer)) > 0)
+        {
+            if (inflated.Length + read > config.MaxMessageSize)
+            {
+                throw new InvalidDataException(
+                    $"the body inflates to more than maxMessageSize ({config.MaxMessageSize} bytes); send a smaller body or raise maxMessageSize in the broker config");
+            }
+
+            inflated.Write(buffer, 0, read);
+        }
+
         return inflated.ToArray();
     }
 
