@@ -173,6 +173,21 @@ public sealed class RemotingSendTests : MessageStoreTestBase
         Assert.Equal(2, StoredMessages(store, Topic).Length);
     }
 
+    [Fact]
+    public async Task An_answer_too_large_for_a_frame_goes_out_as_an_error_and_the_connection_keeps_serving()
+    {
+        await using var server = new RemotingServer(new RemotingServerOptions(0) { Address = IPAddress.Loopback }, [new Echo()], NullLogger<RemotingServer>.Instance);
+        await server.StartAsync(Ct);
+        await using var client = new RemotingClient();
+        var address = $"127.0.0.1:{server.Port}";
+
+        var huge = await client.InvokeAsync(address, RemotingCommand.Request(Echo.Code, new Dictionary<string, string> { ["huge"] = "true" }), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.SystemError, huge.Code);
+        Assert.Contains("the answer was not sent", huge.Remark, StringComparison.Ordinal);
+        Assert.Equal(ResponseCode.Success, (await client.InvokeAsync(address, RemotingCommand.Request(Echo.Code), Timeout, Ct)).Code);
+    }
+
     private static SendMessageHeader Header() => new("city-tax-producer", Topic, 0, 0, 1_700_000_000_123, 0, null, 0);
 
     private static RemotingCommand SendV2(string body, params (string Name, string Value)[] properties) =>
@@ -186,7 +201,7 @@ public sealed class RemotingSendTests : MessageStoreTestBase
     private static StoredMessage[] StoredMessages(IMessageStore store, string topic) =>
         [.. ReadEntries(store, topic, 0).Select(entry => store.ReadMessage(entry)!)];
 
-    /// <summary>Answers at once, whatever the connection's other requests are doing.</summary>
+    /// <summary>Answers at once, whatever the connection's other requests are doing; with field <c>huge</c>, with a body over the frame limit.</summary>
     private sealed class Echo : IRemotingRequestProcessor
     {
         public const int Code = 9_001;
@@ -194,6 +209,7 @@ public sealed class RemotingSendTests : MessageStoreTestBase
         public IReadOnlyCollection<int> RequestCodes { get; } = [Code];
 
         public ValueTask<RemotingCommand> ProcessAsync(RemotingCommand request, string peer, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(RemotingCommand.Response(request, ResponseCode.Success));
+            ValueTask.FromResult(RemotingCommand.Response(request, ResponseCode.Success,
+                body: request.Field("huge") is null ? null : new byte[RemotingCommandCodec.MaxFrameLength + 1]));
     }
 }

@@ -131,12 +131,15 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
                 var written = 0;
                 while (_answers.Reader.TryRead(out var answer))
                 {
-                    RemotingCommandCodec.Write(answer, writer);
+                    Write(answer, writer);
                     written++;
                 }
 
                 await writer.FlushAsync(closing.Token).ConfigureAwait(false);
-                _slots.Release(written);
+                if (written > 0)
+                {
+                    _slots.Release(written);
+                }
             }
         }
         catch
@@ -148,6 +151,27 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
         finally
         {
             await writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes an answer; one too large for a frame (a query matching too much) goes out as an error saying so.</summary>
+    private static void Write(RemotingCommand answer, PipeWriter writer)
+    {
+        try
+        {
+            RemotingCommandCodec.Write(answer, writer);
+        }
+        catch (RemotingProtocolException ex)
+        {
+            var error = new RemotingCommand
+            {
+                Code = ResponseCode.SystemError,
+                Flag = answer.Flag,
+                Opaque = answer.Opaque,
+                Remark = $"the answer was not sent: {ex.Message}",
+                SerializeTypeCurrentRpc = answer.SerializeTypeCurrentRpc,
+            };
+            RemotingCommandCodec.Write(error, writer);
         }
     }
 }
