@@ -16,8 +16,6 @@ internal static class RemotingHeaderBinary
 
     private const int FixedLength = 2 + 1 + 2 + 4 + 4 + 4 + 4;
 
-    private static readonly string[] Letters = [.. Enumerable.Range('a', 26).Select(letter => ((char)letter).ToString())];
-
     // LanguageCode's ordinals, as Java peers number them.
     private static readonly string[] Languages = ["JAVA", "CPP", "DOTNET", "PYTHON", "DELPHI", "ERLANG", "RUBY", "OTHER", "HTTP", "GO", "PHP", "OMS", "RUST"];
 
@@ -49,7 +47,7 @@ internal static class RemotingHeaderBinary
             command.ExtFields = new Dictionary<string, string>(StringComparer.Ordinal);
             while (!fields.IsEmpty)
             {
-                var key = Key(Take(ref fields, ReadLength(ref fields, 2, "an extFields key"), "an extFields key"));
+                var key = HeaderKeys.Get(Take(ref fields, ReadLength(ref fields, 2, "an extFields key"), "an extFields key"));
                 command.ExtFields[key] = Encoding.UTF8.GetString(Take(ref fields, ReadLength(ref fields, 4, $"extFields '{key}'"), $"extFields '{key}'"));
             }
         }
@@ -90,10 +88,6 @@ internal static class RemotingHeaderBinary
 
         output.Advance(length);
     }
-
-    /// <summary>A key as a string; the one-letter keys of a 4.x send's header come from a table, not a new string each.</summary>
-    private static string Key(ReadOnlySpan<byte> key) =>
-        key.Length == 1 && key[0] is >= (byte)'a' and <= (byte)'z' ? Letters[key[0] - 'a'] : Encoding.UTF8.GetString(key);
 
     private static int ReadLength(ref ReadOnlySpan<byte> rest, int size, string what)
     {

@@ -111,7 +111,7 @@ internal static class RemotingHeaderJson
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString()! : HeaderKeys.Get(reader.ValueSpan);
             if (ReadString(ref reader) is { } value)
             {
                 fields[name] = value;

@@ -1,0 +1,15 @@
+using System.Text;
+
+namespace RocketTax.RocketMQ.Remoting;
+
+/// <summary>
+/// Header field names as strings: the one-letter names of a 4.x send's header (<c>a</c> to <c>n</c>) come from a
+/// table rather than as a dozen new strings per message.
+/// </summary>
+internal static class HeaderKeys
+{
+    private static readonly string[] Letters = [.. Enumerable.Range('a', 26).Select(letter => ((char)letter).ToString())];
+
+    public static string Get(ReadOnlySpan<byte> utf8) =>
+        utf8.Length == 1 && utf8[0] is >= (byte)'a' and <= (byte)'z' ? Letters[utf8[0] - 'a'] : Encoding.UTF8.GetString(utf8);
+}
