@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Messages;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Remoting;
 
@@ -133,6 +134,53 @@ public sealed class RemotingCommandCodecTests
 
         Assert.Equal((RequestCode.SendMessageV2, 11, null), (command.Code, command.Opaque, command.Remark));
         Assert.Equal(new Dictionary<string, string> { ["a"] = "group", ["d"] = "4", ["k"] = "false" }, command.ExtFields);
+    }
+
+    [Theory]
+    [InlineData("JSON")]
+    [InlineData("ROCKETMQ")]
+    public void Reads_a_frame_whose_every_byte_arrived_in_a_segment_of_its_own(string serializeType)
+    {
+        var header = new SendMessageHeader("group", "tax-data-topic", 2, 0, 1_700_000_000_000, 0, "TAGS\u00012021S1\u0002", 0);
+        var request = RemotingCommand.Request(RequestCode.SendMessageV2, header.ToShortFields(), [7, 8, 9]);
+        request.SerializeTypeCurrentRpc = serializeType;
+        request.Opaque = 5;
+        var buffer = ByteBySegment(RemotingCommandCodec.Encode(request));
+
+        Assert.True(RemotingCommandCodec.TryRead(ref buffer, out var decoded));
+
+        Assert.Equal((5, serializeType, "tax-data-topic", "TAGS\u00012021S1\u0002"), (decoded.Opaque, decoded.SerializeTypeCurrentRpc, decoded.Field("b"), decoded.Field("i")));
+        Assert.Equal([7, 8, 9], decoded.Body);
+        Assert.Equal(0, buffer.Length);
+    }
+
+    /// <summary>The bytes as a sequence of one-byte segments, the most a pipe could split them.</summary>
+    private static ReadOnlySequence<byte> ByteBySegment(byte[] bytes)
+    {
+        var first = new Segment(bytes[..1], 0);
+        var last = first;
+        for (var i = 1; i < bytes.Length; i++)
+        {
+            last = last.Append(bytes[i..(i + 1)]);
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, 1);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(byte[] bytes, long runningIndex)
+        {
+            Memory = bytes;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(byte[] bytes)
+        {
+            var next = new Segment(bytes, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 
     /// <summary>A frame around an arbitrary header, JSON serialize type, no body.</summary>
