@@ -16,11 +16,15 @@ public sealed class RemotingClient : IAsyncDisposable
     /// <summary>How long opening a connection may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>When set, every request is signed with this account, as brokers with <c>aclEnable=true</c> require.</summary>
+    public RemotingCredentials? Credentials { get; init; }
+
     /// <summary>Sends <paramref name="request"/> to <paramref name="address"/> and waits for its answer; throws <see cref="RemotingException"/> when none comes.</summary>
     public async Task<RemotingCommand> InvokeAsync(string address, RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         request.Opaque = Interlocked.Increment(ref _nextOpaque);
         request.Flag &= ~RemotingCommand.ResponseFlag;
+        SignIfConfigured(request);
         var connection = await ConnectionAsync(address, cancellationToken).ConfigureAwait(false);
         return await connection.InvokeAsync(request, timeout, cancellationToken).ConfigureAwait(false);
     }
@@ -30,6 +34,7 @@ public sealed class RemotingClient : IAsyncDisposable
     {
         request.Opaque = Interlocked.Increment(ref _nextOpaque);
         request.Flag |= RemotingCommand.OnewayFlag;
+        SignIfConfigured(request);
         var connection = await ConnectionAsync(address, cancellationToken).ConfigureAwait(false);
         await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
@@ -45,6 +50,14 @@ public sealed class RemotingClient : IAsyncDisposable
         foreach (var gate in _connectLocks.Values)
         {
             gate.Dispose();
+        }
+    }
+
+    private void SignIfConfigured(RemotingCommand request)
+    {
+        if (Credentials is { } credentials)
+        {
+            RemotingSignature.Sign(request, credentials);
         }
     }
 

@@ -12,6 +12,8 @@ public static class AdminCommandLine
 
     public const string Usage = """
         usage: rocketmq mqadmin <command> -n "host:port;host:port" [options]   (-n defaults to $NAMESRV_ADDR)
+               [--accessKey <ak> --secretKey <sk>]   sign requests for brokers with aclEnable=true
+                                                     (default to $ROCKETMQ_ACCESS_KEY and $ROCKETMQ_SECRET_KEY)
 
         commands:
           clusterList                                  brokers of every cluster, with load
@@ -24,6 +26,12 @@ public static class AdminCommandLine
           queryMsgById -i <message id> [-t <topic>]
           brokerStatus -b <broker addr> | -c <cluster>
         """;
+
+    /// <summary>Where the access key comes from when <c>--accessKey</c> is not given.</summary>
+    public const string AccessKeyVariable = "ROCKETMQ_ACCESS_KEY";
+
+    /// <summary>Where the secret key comes from when <c>--secretKey</c> is not given.</summary>
+    public const string SecretKeyVariable = "ROCKETMQ_SECRET_KEY";
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
@@ -45,7 +53,7 @@ public static class AdminCommandLine
                 throw new AdminException("no name server: pass -n \"host:port;host:port\" or set NAMESRV_ADDR");
             }
 
-            await using var client = new RemotingClient();
+            await using var client = new RemotingClient { Credentials = Credentials(options) };
             var commands = new AdminCommands(new MQAdminClient(nameServers, client, CallTimeout), output, TimeProvider.System);
             await (args[0] switch
             {
@@ -90,6 +98,8 @@ public static class AdminCommandLine
             options = name switch
             {
                 "-n" or "--namesrvAddr" => options with { NamesrvAddr = value },
+                "--accessKey" => options with { AccessKey = value },
+                "--secretKey" => options with { SecretKey = value },
                 "-c" or "--clusterName" => options with { Cluster = value },
                 "-b" or "--brokerAddr" => options with { BrokerAddr = value },
                 "-t" or "--topic" => options with { Topic = value },
@@ -109,6 +119,20 @@ public static class AdminCommandLine
         }
 
         return options;
+    }
+
+    private static RemotingCredentials? Credentials(AdminOptions options)
+    {
+        try
+        {
+            return RemotingCredentials.FromKeys(
+                options.AccessKey ?? Environment.GetEnvironmentVariable(AccessKeyVariable),
+                options.SecretKey ?? Environment.GetEnvironmentVariable(SecretKeyVariable));
+        }
+        catch (ArgumentException)
+        {
+            throw new AdminException($"give both --accessKey and --secretKey (or {AccessKeyVariable} and {SecretKeyVariable}), or neither");
+        }
     }
 
     private static bool Bool(string option, string value) => value.ToLowerInvariant() switch

@@ -6,6 +6,12 @@ public sealed record AdminOptions
     /// <summary><c>-n</c>: name servers, <c>host:port;host:port</c> (else <c>NAMESRV_ADDR</c>).</summary>
     public string? NamesrvAddr { get; init; }
 
+    /// <summary><c>--accessKey</c>: the account requests are signed with (else <c>ROCKETMQ_ACCESS_KEY</c>); none leaves them unsigned.</summary>
+    public string? AccessKey { get; init; }
+
+    /// <summary><c>--secretKey</c>: that account's secret (else <c>ROCKETMQ_SECRET_KEY</c>).</summary>
+    public string? SecretKey { get; init; }
+
     /// <summary><c>-c</c>: cluster name.</summary>
     public string? Cluster { get; init; }
 

@@ -94,7 +94,8 @@ public static class BrokerServiceCollectionExtensions
                 sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
                 sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
             ],
-            sp.GetRequiredService<ILogger<RemotingServer>>()));
+            sp.GetRequiredService<ILogger<RemotingServer>>(),
+            sp.GetService<IRemotingRequestGuard>()));
         services.AddSingleton<NameServerRegistrar>();
         services.AddSingleton<ClusterRouteService>();
         services.AddSingleton<ClusterTopicCreator>();

@@ -15,16 +15,20 @@ public sealed partial class RemotingServer : IAsyncDisposable
     private readonly RemotingServerOptions _options;
     private readonly Dictionary<int, IRemotingRequestProcessor> _processors = [];
     private readonly ILogger<RemotingServer> _logger;
+    private readonly IRemotingRequestGuard? _guard;
     private readonly ConcurrentDictionary<long, Socket> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextConnectionId;
 
-    public RemotingServer(RemotingServerOptions options, IEnumerable<IRemotingRequestProcessor> processors, ILogger<RemotingServer> logger)
+    /// <param name="guard">Checks every request before its processor (the broker's ACL); none lets all through.</param>
+    public RemotingServer(
+        RemotingServerOptions options, IEnumerable<IRemotingRequestProcessor> processors, ILogger<RemotingServer> logger, IRemotingRequestGuard? guard = null)
     {
         _options = options;
         _logger = logger;
+        _guard = guard;
         foreach (var processor in processors)
         {
             foreach (var code in processor.RequestCodes)
@@ -147,7 +151,11 @@ public sealed partial class RemotingServer : IAsyncDisposable
         }
 
         RemotingCommand response;
-        if (!_processors.TryGetValue(request.Code, out var processor))
+        if (_guard?.Refuse(request, peer) is { } refusal)
+        {
+            response = refusal;
+        }
+        else if (!_processors.TryGetValue(request.Code, out var processor))
         {
             LogUnsupportedCode(peer, request.Code);
             response = RemotingCommand.Response(request, ResponseCode.RequestCodeNotSupported,

@@ -56,12 +56,18 @@ public sealed class AccessValidator(AclConfig acl)
             return Unauthorized(accessKey, $"the signature does not match: check the SecretKey the client uses for access key '{accessKey}'");
         }
 
-        if (request is null || account.Admin)
+        return request is null ? new AccessDecision(null, accessKey) : Authorize(account, AccessRequirement.Of(request));
+    }
+
+    /// <summary>Allowed when <paramref name="account"/> is an admin or holds every requirement; else FORBIDDEN naming the first it lacks.</summary>
+    public static AccessDecision Authorize(AclAccount account, IEnumerable<AccessRequirement> requirements)
+    {
+        if (account.Admin)
         {
-            return new AccessDecision(null, accessKey);
+            return new AccessDecision(null, account.AccessKey);
         }
 
-        foreach (var requirement in AccessRequirement.Of(request))
+        foreach (var requirement in requirements)
         {
             // A blank name is the handler's to reject, with ILLEGAL_TOPIC or ILLEGAL_CONSUMER_GROUP.
             if (requirement.Name.Length == 0)
@@ -74,12 +80,12 @@ public sealed class AccessValidator(AclConfig acl)
             {
                 var kind = requirement.Kind == AclResourceKind.Topic ? "topic" : "group";
                 return new AccessDecision(
-                    Statuses.Of(Code.Forbidden, $"access key '{accessKey}' may not {Name(requirement)} on {kind} '{requirement.Name}': the ACL file grants it {Name(owned)} there"),
-                    accessKey);
+                    Statuses.Of(Code.Forbidden, $"access key '{account.AccessKey}' may not {Name(requirement)} on {kind} '{requirement.Name}': the ACL file grants it {Name(owned)} there"),
+                    account.AccessKey);
             }
         }
 
-        return new AccessDecision(null, accessKey);
+        return new AccessDecision(null, account.AccessKey);
     }
 
     /// <summary>RocketMQ's rule: DENY wins; an "any" requirement takes PUB or SUB; otherwise the needed bit must be held.</summary>

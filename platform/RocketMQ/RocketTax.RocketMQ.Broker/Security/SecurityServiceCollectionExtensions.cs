@@ -1,9 +1,13 @@
 using Grpc.AspNetCore.Server;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Security;
 
-/// <summary>Registers access control when <c>aclEnable=true</c>: the ACL file, its validator, and the interceptor in front of every RPC.</summary>
+/// <summary>
+/// Registers access control when <c>aclEnable=true</c>: the ACL file, its validator, the interceptor in front of every
+/// RPC, and the guard in front of every request of the remoting port.
+/// </summary>
 public static class SecurityServiceCollectionExtensions
 {
     public static IServiceCollection AddBrokerAccessControl(this IServiceCollection services, BrokerConfig config)
@@ -24,6 +28,7 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<AccessValidator>();
         services.AddSingleton<AccessControlInterceptor>();
         services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<AccessControlInterceptor>());
+        services.AddSingleton<IRemotingRequestGuard, RemotingAccessControl>();
         return services;
     }
 }

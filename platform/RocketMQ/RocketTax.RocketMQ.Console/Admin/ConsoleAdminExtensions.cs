@@ -20,10 +20,16 @@ public static class ConsoleAdminExtensions
             })
             .Validate(o => !NameServerList.Parse(o.NameServers).IsEmpty,
                 $"no name server: set ConnectionStrings:{ConsoleOptions.ConnectionName} to \"host:port;host:port\" (the name servers' remoting ports)")
+            .Validate(o => string.IsNullOrEmpty(o.AccessKey) == string.IsNullOrEmpty(o.SecretKey),
+                $"set both {ConsoleOptions.Section}:AccessKey and {ConsoleOptions.Section}:SecretKey, or neither")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(sp => NameServerList.Parse(sp.GetRequiredService<IOptions<ConsoleOptions>>().Value.NameServers));
-        builder.Services.AddSingleton(sp => new RemotingClient { ConnectTimeout = sp.GetRequiredService<IOptions<ConsoleOptions>>().Value.CallTimeout });
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+            return new RemotingClient { ConnectTimeout = options.CallTimeout, Credentials = RemotingCredentials.FromKeys(options.AccessKey, options.SecretKey) };
+        });
         builder.Services.AddSingleton(sp => new MQAdminClient(
             sp.GetRequiredService<NameServerList>(),
             sp.GetRequiredService<RemotingClient>(),

@@ -20,6 +20,12 @@ public sealed record ConsoleOptions
     /// <summary>The Aspire dashboard's base URL; when set, a message's trace id links to its trace there.</summary>
     public string? DashboardUrl { get; init; }
 
+    /// <summary>The account the console signs its requests with, for brokers with <c>aclEnable=true</c> (an admin account, to create topics); with <see cref="SecretKey"/>.</summary>
+    public string? AccessKey { get; init; }
+
+    /// <summary>The secret of <see cref="AccessKey"/>.</summary>
+    public string? SecretKey { get; init; }
+
     /// <summary>How long one remoting call may take before the page says which server did not answer.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
