@@ -7,7 +7,7 @@ namespace RocketTax.Bench;
 /// Ours and each peer back to back with the same senders, counts and body size, each peer set against our broker
 /// at the durability it matches: NATS JetStream 2.9 (no fsync per message) against <c>ASYNC_FLUSH</c>, RabbitMQ's
 /// quorum queue (confirm after fsync) against <c>SYNC_FLUSH</c>; ours over gRPC (5.x producers) and over remoting
-/// (4.x producers, JSON or binary headers). Writes <c>compare.md</c> with our ratio to each.
+/// (4.x producers, JSON or binary headers). Writes <c>compare.md</c> with our ratio to each, and <c>compare.png</c>.
 /// </summary>
 public static class PeerComparison
 {
@@ -46,7 +46,10 @@ public static class PeerComparison
         var table = Table(pairs);
         File.WriteAllText(Path.Combine(options.OutputDirectory, "compare.md"), table);
         Console.WriteLine(table);
-        return pairs.Select(p => p.Ours).Concat(pairs.Select(p => p.Peer).Distinct()).ToArray();
+        // Each peer after the runs of ours set against it, as the table reads.
+        var rows = pairs.GroupBy(p => p.Peer).SelectMany(g => g.Select(p => p.Ours).Append(g.Key)).ToArray();
+        ResultChart.Write(rows, Path.Combine(options.OutputDirectory, "compare.png"));
+        return rows;
     }
 
     private static string Table(IEnumerable<(ProduceResult Ours, ProduceResult Peer)> pairs)

@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace RocketTax.Bench;
 
-/// <summary>Draws the throughput of each row of <c>results.md</c> as a horizontal bar, so runs compare at a glance.</summary>
+/// <summary>Draws the throughput of each result as a horizontal bar (<c>results.png</c>, <c>compare.png</c>), so runs compare at a glance.</summary>
 public static class ResultChart
 {
     public static void Write(IReadOnlyList<ProduceResult> results, string path)
