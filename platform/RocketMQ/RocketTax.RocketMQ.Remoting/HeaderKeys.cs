@@ -8,6 +8,13 @@ namespace RocketTax.RocketMQ.Remoting;
 /// </summary>
 internal static class HeaderKeys
 {
+    /// <summary>
+    /// Room for the fields of a header of <paramref name="headerBytes"/> at once, guessed at one per 16 bytes: a send's
+    /// dozen fields would otherwise have its dictionary reallocated three times on the way, and an answer's three fit
+    /// in a small one.
+    /// </summary>
+    public static int CapacityFor(int headerBytes) => Math.Clamp(headerBytes / 16, 1, 16);
+
     private static readonly string[] Letters = [.. Enumerable.Range('a', 26).Select(letter => ((char)letter).ToString())];
 
     public static string Get(ReadOnlySpan<byte> utf8) =>

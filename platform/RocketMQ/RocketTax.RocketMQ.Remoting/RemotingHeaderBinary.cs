@@ -44,11 +44,11 @@ internal static class RemotingHeaderBinary
         var fields = Take(ref rest, ReadLength(ref rest, 4, "extFields"), "extFields");
         if (!fields.IsEmpty)
         {
-            command.ExtFields = new Dictionary<string, string>(StringComparer.Ordinal);
+            command.ExtFields = new Dictionary<string, string>(HeaderKeys.CapacityFor(fields.Length), StringComparer.Ordinal);
             while (!fields.IsEmpty)
             {
                 var key = HeaderKeys.Get(Take(ref fields, ReadLength(ref fields, 2, "an extFields key"), "an extFields key"));
-                command.ExtFields[key] = Encoding.UTF8.GetString(Take(ref fields, ReadLength(ref fields, 4, $"extFields '{key}'"), $"extFields '{key}'"));
+                command.ExtFields[key] = Encoding.UTF8.GetString(Take(ref fields, ReadLength(ref fields, 4, "extFields", key), "extFields", key));
             }
         }
 
@@ -89,11 +89,12 @@ internal static class RemotingHeaderBinary
         output.Advance(length);
     }
 
-    private static int ReadLength(ref ReadOnlySpan<byte> rest, int size, string what)
+    // The field's name comes apart from its kind, so the message is only made when a length is wrong.
+    private static int ReadLength(ref ReadOnlySpan<byte> rest, int size, string what, string? key = null)
     {
         if (rest.Length < size)
         {
-            throw new RemotingProtocolException($"the ROCKETMQ header ends before the length of {what}");
+            throw new RemotingProtocolException($"the ROCKETMQ header ends before the length of {Describe(what, key)}");
         }
 
         var length = size == 2 ? BinaryPrimitives.ReadInt16BigEndian(rest) : BinaryPrimitives.ReadInt32BigEndian(rest);
@@ -101,15 +102,17 @@ internal static class RemotingHeaderBinary
         return length;
     }
 
-    private static ReadOnlySpan<byte> Take(ref ReadOnlySpan<byte> rest, int length, string what)
+    private static ReadOnlySpan<byte> Take(ref ReadOnlySpan<byte> rest, int length, string what, string? key = null)
     {
         if (length < 0 || length > rest.Length)
         {
-            throw new RemotingProtocolException($"the ROCKETMQ header says {what} is {length} bytes, and {rest.Length} are left");
+            throw new RemotingProtocolException($"the ROCKETMQ header says {Describe(what, key)} is {length} bytes, and {rest.Length} are left");
         }
 
         var taken = rest[..length];
         rest = rest[length..];
         return taken;
     }
+
+    private static string Describe(string what, string? key) => key is null ? what : $"{what} '{key}'";
 }

@@ -48,7 +48,7 @@ internal static class RemotingHeaderJson
             }
             else if (reader.ValueTextEquals("extFields"u8))
             {
-                command.ExtFields = ReadFields(ref reader);
+                command.ExtFields = ReadFields(ref reader, header.Length);
             }
             else
             {
@@ -96,7 +96,7 @@ internal static class RemotingHeaderJson
         writer.Flush();
     }
 
-    private static Dictionary<string, string>? ReadFields(ref Utf8JsonReader reader)
+    private static Dictionary<string, string>? ReadFields(ref Utf8JsonReader reader, long headerLength)
     {
         if (Next(ref reader) == JsonTokenType.Null)
         {
@@ -108,7 +108,7 @@ internal static class RemotingHeaderJson
             throw new JsonException($"extFields must be an object of strings, found {reader.TokenType}");
         }
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, string>(HeaderKeys.CapacityFor((int)(headerLength - reader.BytesConsumed)), StringComparer.Ordinal);
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             var name = reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString()! : HeaderKeys.Get(reader.ValueSpan);
