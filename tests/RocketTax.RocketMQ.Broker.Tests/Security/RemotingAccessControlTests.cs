@@ -157,6 +157,20 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
     /// <paramref name="aclEnable"/>), behind a remoting server on a free loopback port with the send and admin
     /// processors and the guard the broker registers, or the one <paramref name="guard"/> makes of the ACL.
     /// </summary>
+    [Fact]
+    public async Task A_broker_signs_its_own_calls_as_the_ACL_files_admin_so_a_master_with_the_same_file_creates_its_topic()
+    {
+        // The broker plays both masters: its own client calls its own guarded port, as it would call a peer's.
+        await using var broker = await StartAsync(aclEnable: true);
+        var client = broker.Services.GetRequiredService<RemotingClient>();
+
+        var answer = await client.InvokeAsync(broker.Address, CreateTopic("audit-topic"), Timeout, Ct);
+
+        Assert.Equal(AclBrokerFixture.Admin, client.Credentials?.AccessKey);
+        Assert.Equal(ResponseCode.Success, answer.Code);
+        Assert.True(broker.Services.GetRequiredService<TopicManager>().TryGet("audit-topic", out _));
+    }
+
     private async Task<InProcessBroker> StartAsync(bool aclEnable, Func<AclConfig, IRemotingRequestGuard>? guard = null)
     {
         var aclFile = Path.Combine(RootDir, "plain_acl.yml");

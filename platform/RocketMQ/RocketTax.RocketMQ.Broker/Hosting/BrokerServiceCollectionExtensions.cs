@@ -83,7 +83,8 @@ public static class BrokerServiceCollectionExtensions
     public static IServiceCollection AddBrokerCluster(this IServiceCollection services, BrokerConfig config, X509Certificate2? tlsCertificate)
     {
         services.AddSingleton(NameServerList.Parse(config.NamesrvAddr));
-        services.AddSingleton<RemotingClient>();
+        // With aclEnable the other masters check this broker's calls too: it signs them (name servers ignore the fields).
+        services.AddSingleton(sp => new RemotingClient { Credentials = sp.GetService<AclConfig>()?.PeerCredentials });
         services.AddSingleton<TpsMeter>();
         services.AddSingleton<BrokerAdminProcessor>();
         services.AddSingleton<SendMessageProcessor>();
