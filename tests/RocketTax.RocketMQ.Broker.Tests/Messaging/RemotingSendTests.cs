@@ -104,19 +104,6 @@ public sealed class RemotingSendTests : MessageStoreTestBase
     }
 
     [Fact]
-    public async Task A_body_flagged_compressed_that_is_not_zlib_is_refused_and_not_stored()
-    {
-        var store = await OpenAsync();
-        await using var broker = BrokerServices(store);
-        var request = RemotingCommand.Request(RequestCode.SendMessageV2, (Header() with { SysFlag = MessageSysFlag.Compressed }).ToShortFields(), "not zlib at all"u8.ToArray());
-
-        var answer = await broker.GetRequiredService<SendMessageProcessor>().ProcessAsync(request, Peer, Ct);
-
-        Assert.Equal(ResponseCode.MessageIllegal, answer.Code);
-        Assert.Empty(StoredMessages(store, Topic));
-    }
-
-    [Fact]
     public async Task A_DELAY_level_goes_to_the_timer_due_at_that_level_of_messageDelayLevel()
     {
         var store = await OpenAsync();
@@ -135,17 +122,19 @@ public sealed class RemotingSendTests : MessageStoreTestBase
         Assert.Equal(1, broker.GetRequiredService<TimerMessageService>().PendingCount);
     }
 
-    [Fact]
-    public async Task A_half_message_is_refused_saying_transactions_need_gRPC()
+    [Theory]
+    [InlineData(MessageSysFlag.Compressed, "not zlib at all", "is not valid zlib")]
+    [InlineData(MessageSysFlag.TransactionPrepared, "half", "over gRPC only")]
+    public async Task A_body_flagged_compressed_that_is_not_zlib_or_a_half_message_is_refused_saying_why_and_not_stored(int sysFlag, string body, string why)
     {
         var store = await OpenAsync();
         await using var broker = BrokerServices(store);
-        var request = RemotingCommand.Request(RequestCode.SendMessageV2, (Header() with { SysFlag = MessageSysFlag.TransactionPrepared }).ToShortFields(), "half"u8.ToArray());
+        var request = RemotingCommand.Request(RequestCode.SendMessageV2, (Header() with { SysFlag = sysFlag }).ToShortFields(), Encoding.UTF8.GetBytes(body));
 
         var answer = await broker.GetRequiredService<SendMessageProcessor>().ProcessAsync(request, Peer, Ct);
 
         Assert.Equal(ResponseCode.MessageIllegal, answer.Code);
-        Assert.Contains("gRPC", answer.Remark, StringComparison.Ordinal);
+        Assert.Contains(why, answer.Remark, StringComparison.Ordinal);
         Assert.Empty(StoredMessages(store, Topic));
     }
 

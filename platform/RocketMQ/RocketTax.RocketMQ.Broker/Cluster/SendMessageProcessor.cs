@@ -150,7 +150,7 @@ public sealed partial class SendMessageProcessor(
         using var inflated = new MemoryStream();
         var buffer = new byte[81_920];
         int read;
-        while ((read = inflater.Read(buffer)) > 0)
+        while ((read = Inflate(inflater, buffer)) > 0)
         {
             if (inflated.Length + read > config.MaxMessageSize)
             {
@@ -162,6 +162,18 @@ public sealed partial class SendMessageProcessor(
         }
 
         return inflated.ToArray();
+    }
+
+    private static int Inflate(ZLibStream inflater, byte[] buffer)
+    {
+        try
+        {
+            return inflater.Read(buffer);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"the body is flagged compressed (sysFlag bit 0) but is not valid zlib: {ex.Message}", ex);
+        }
     }
 
     /// <summary>When a message is due, from its <c>TIMER_DELIVER_MS</c> (which <see cref="Record"/> sets for a <c>DELAY</c> level); null for now.</summary>
