@@ -122,6 +122,26 @@ public sealed class RemotingSendTests : MessageStoreTestBase
         Assert.Equal(1, broker.GetRequiredService<TimerMessageService>().PendingCount);
     }
 
+    [Fact]
+    public async Task A_batch_carrying_a_delayed_message_is_refused_and_nothing_of_it_stored()
+    {
+        var store = await OpenAsync();
+        await using var broker = BrokerServices(store);
+        BatchMessage[] messages =
+        [
+            new(0, "now"u8.ToArray(), MessagePropertiesCodec.Encode([new("UNIQ_KEY", "id-1")])),
+            new(0, "later"u8.ToArray(), MessagePropertiesCodec.Encode([new("UNIQ_KEY", "id-2"), new("DELAY", "1")])),
+        ];
+        var request = RemotingCommand.Request(RequestCode.SendBatchMessage, Header().ToShortFields(batch: true), MessageBatchCodec.Encode(messages));
+
+        var answer = await broker.GetRequiredService<SendMessageProcessor>().ProcessAsync(request, Peer, Ct);
+
+        Assert.Equal(ResponseCode.MessageIllegal, answer.Code);
+        Assert.Contains("cannot carry delayed messages", answer.Remark, StringComparison.Ordinal);
+        Assert.Empty(StoredMessages(store, Topic));
+        Assert.Empty(StoredMessages(store, TimerMessageService.TimerTopic));
+    }
+
     [Theory]
     [InlineData(MessageSysFlag.Compressed, "not zlib at all", "is not valid zlib")]
     [InlineData(MessageSysFlag.TransactionPrepared, "half", "over gRPC only")]

@@ -81,13 +81,20 @@ public sealed partial class SendMessageProcessor(
             return (Refuse(request, ResponseCode.MessageIllegal, ex.Message), 0);
         }
 
+        var due = DueMillis(records[0], now);
+        if (records.Length > 1 && records.Any(record => DueMillis(record, now) is not null))
+        {
+            return (Refuse(request, ResponseCode.MessageIllegal,
+                "a batch cannot carry delayed messages (DELAY or TIMER_DELIVER_MS), as RocketMQ refuses them; send each delayed message on its own"), 0);
+        }
+
         IReadOnlyList<PutResult> results;
         try
         {
             // Not cancelled by the server's stop: the store answers every put it queued, even while closing, and a
             // cancellable wait would cost each send a registration and one more thread-pool hop.
-            results = DueMillis(records[0], now) is { } due
-                ? await timer.ScheduleAsync(records, Enumerable.Repeat(Math.Max(due, now), records.Length).ToArray(), CancellationToken.None).ConfigureAwait(false)
+            results = due is { } at
+                ? await timer.ScheduleAsync(records, [at], CancellationToken.None).ConfigureAwait(false)
                 : await store.PutSendAsync(records, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreBusyException ex)
