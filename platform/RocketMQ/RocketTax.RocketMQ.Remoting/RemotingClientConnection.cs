@@ -16,6 +16,8 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeWriter _writer;
+    // The write loop's own: only it writes frames.
+    private readonly RemotingFrameWriter _frames = new();
     private readonly Channel<RemotingCommand> _outgoing =
         Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
@@ -121,7 +123,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
                 {
                     try
                     {
-                        RemotingCommandCodec.Write(request, _writer);
+                        _frames.Write(request, _writer);
                     }
                     catch (RemotingProtocolException ex) when (_pending.TryRemove(request.Opaque, out var waiter))
                     {

@@ -19,12 +19,8 @@ public static class RemotingCommandCodec
     /// </summary>
     public const int ReadBufferSize = 64 * 1024;
 
-    private const byte SerializeTypeJson = 0;
-    private const byte SerializeTypeRocketMq = 1;
-
-    // The header is written here first: the frame's prefix carries its length.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_header;
+    internal const byte SerializeTypeJson = 0;
+    internal const byte SerializeTypeRocketMq = 1;
 
     /// <summary>
     /// Takes one whole frame off the front of <paramref name="buffer"/>; false when more bytes are needed.
@@ -85,40 +81,11 @@ public static class RemotingCommandCodec
         return true;
     }
 
-    /// <summary>Writes <paramref name="command"/> as one frame, its header in the serialize type it names (<see cref="RemotingCommand.SerializeTypeCurrentRpc"/>).</summary>
-    public static void Write(RemotingCommand command, IBufferWriter<byte> output)
-    {
-        var headerBuffer = t_header ??= new ArrayBufferWriter<byte>(512);
-        headerBuffer.ResetWrittenCount();
-        var binary = command.SerializeTypeCurrentRpc == RemotingHeaderBinary.Name;
-        if (binary)
-        {
-            RemotingHeaderBinary.Write(command, headerBuffer);
-        }
-        else
-        {
-            RemotingHeaderJson.Write(command, headerBuffer);
-        }
-
-        var header = headerBuffer.WrittenSpan;
-        var bodyLength = command.Body?.Length ?? 0;
-        var length = 4 + header.Length + bodyLength;
-        if (length > MaxFrameLength)
-        {
-            throw new RemotingProtocolException($"a {length}-byte frame exceeds the {MaxFrameLength}-byte limit; send less per request");
-        }
-
-        var prefix = output.GetSpan(8);
-        BinaryPrimitives.WriteInt32BigEndian(prefix, length);
-        BinaryPrimitives.WriteInt32BigEndian(prefix[4..], ((binary ? SerializeTypeRocketMq : SerializeTypeJson) << 24) | header.Length);
-        output.Advance(8);
-        header.CopyTo(output.GetSpan(header.Length));
-        output.Advance(header.Length);
-        if (bodyLength > 0)
-        {
-            output.Write(command.Body);
-        }
-    }
+    /// <summary>
+    /// Writes <paramref name="command"/> as one frame, for a one-off write; a connection writing frame after frame
+    /// keeps a <see cref="RemotingFrameWriter"/>, whose scratch space it reuses.
+    /// </summary>
+    public static void Write(RemotingCommand command, IBufferWriter<byte> output) => new RemotingFrameWriter().Write(command, output);
 
     /// <summary>The frame as one array, for tests and one-off writes.</summary>
     public static byte[] Encode(RemotingCommand command)

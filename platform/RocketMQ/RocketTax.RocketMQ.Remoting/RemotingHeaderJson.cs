@@ -11,9 +11,6 @@ namespace RocketTax.RocketMQ.Remoting;
 /// </summary>
 internal static class RemotingHeaderJson
 {
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     /// <exception cref="JsonException">The header is not a JSON object of that shape.</exception>
     public static RemotingCommand Read(ReadOnlySequence<byte> header)
     {
@@ -65,10 +62,9 @@ internal static class RemotingHeaderJson
         return command;
     }
 
-    public static void Write(RemotingCommand command, IBufferWriter<byte> output)
+    /// <summary>Writes the header of <paramref name="command"/> with <paramref name="writer"/>, flushing it at the end.</summary>
+    public static void Write(RemotingCommand command, Utf8JsonWriter writer)
     {
-        var writer = t_writer ??= new Utf8JsonWriter(output);
-        writer.Reset(output);
         writer.WriteStartObject();
         writer.WriteNumber("code"u8, command.Code);
         writer.WriteNumber("flag"u8, command.Flag);

@@ -19,6 +19,9 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
 {
     private readonly Channel<RemotingCommand> _answers =
         Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
+    // The answer writer's own: only WriteAnswersAsync writes frames.
+    private readonly RemotingFrameWriter _frames = new();
+
     // Never disposed: a request finishing after a broken connection still releases its slot.
     private readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
 
@@ -155,11 +158,11 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
     }
 
     /// <summary>Writes an answer; one too large for a frame (a query matching too much) goes out as an error saying so.</summary>
-    private static void Write(RemotingCommand answer, PipeWriter writer)
+    private void Write(RemotingCommand answer, PipeWriter writer)
     {
         try
         {
-            RemotingCommandCodec.Write(answer, writer);
+            _frames.Write(answer, writer);
         }
         catch (RemotingProtocolException ex)
         {
@@ -171,7 +174,7 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
                 Remark = $"the answer was not sent: {ex.Message}",
                 SerializeTypeCurrentRpc = answer.SerializeTypeCurrentRpc,
             };
-            RemotingCommandCodec.Write(error, writer);
+            _frames.Write(error, writer);
         }
     }
 }
