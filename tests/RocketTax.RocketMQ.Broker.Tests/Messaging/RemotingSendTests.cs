@@ -1,7 +1,5 @@
 using System.IO.Compression;
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
@@ -163,9 +161,7 @@ public sealed class RemotingSendTests : MessageStoreTestBase
     {
         var store = await OpenAsync();
         await using var broker = BrokerServices(store);
-        await using var server = new RemotingServer(new RemotingServerOptions(0) { Address = IPAddress.Loopback },
-            [broker.GetRequiredService<SendMessageProcessor>(), new Echo()], NullLogger<RemotingServer>.Instance);
-        await server.StartAsync(Ct);
+        await using var server = await StartRemotingServerAsync([broker.GetRequiredService<SendMessageProcessor>(), new Echo()]);
         await using var client = new RemotingClient();
         var address = $"127.0.0.1:{server.Port}";
         using var hold = new AppenderHold(store);
@@ -185,8 +181,7 @@ public sealed class RemotingSendTests : MessageStoreTestBase
     [Fact]
     public async Task An_answer_too_large_for_a_frame_goes_out_as_an_error_and_the_connection_keeps_serving()
     {
-        await using var server = new RemotingServer(new RemotingServerOptions(0) { Address = IPAddress.Loopback }, [new Echo()], NullLogger<RemotingServer>.Instance);
-        await server.StartAsync(Ct);
+        await using var server = await StartRemotingServerAsync([new Echo()]);
         await using var client = new RemotingClient();
         var address = $"127.0.0.1:{server.Port}";
 

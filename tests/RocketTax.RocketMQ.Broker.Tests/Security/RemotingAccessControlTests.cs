@@ -1,10 +1,6 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using RocketTax.RocketMQ.Broker.Cluster;
-using RocketTax.RocketMQ.Broker.Configuration;
-using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Security;
@@ -176,17 +172,10 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
         var aclFile = Path.Combine(RootDir, "plain_acl.yml");
         await File.WriteAllTextAsync(aclFile, AclBrokerFixture.AclFile, Ct);
         var store = await OpenAsync();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddBroker(new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1, AclEnable = aclEnable, AclConfigFile = aclFile }, store)
-            .BuildServiceProvider();
-        var server = new RemotingServer(
-            new RemotingServerOptions(0) { Address = IPAddress.Loopback },
+        var services = BrokerServices(store, config => config with { AclEnable = aclEnable, AclConfigFile = aclFile });
+        var server = await StartRemotingServerAsync(
             [services.GetRequiredService<SendMessageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>()],
-            NullLogger<RemotingServer>.Instance,
             guard is null ? services.GetService<IRemotingRequestGuard>() : guard(services.GetRequiredService<AclConfig>()));
-        await server.StartAsync(Ct);
         return new InProcessBroker(store, services, server);
     }
 

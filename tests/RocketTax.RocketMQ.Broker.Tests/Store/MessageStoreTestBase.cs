@@ -1,8 +1,11 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Hosting;
+using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Store;
@@ -89,12 +92,27 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
         return entries[..count];
     }
 
-    /// <summary>The broker's services over <paramref name="store"/>, as the broker host registers them (broker <c>broker-t</c>).</summary>
-    protected ServiceProvider BrokerServices(IMessageStore store) => new ServiceCollection()
-        .AddLogging()
-        .AddMetrics()
-        .AddBroker(new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 }, store)
-        .BuildServiceProvider();
+    /// <summary>
+    /// The broker's services over <paramref name="store"/>, as the broker host registers them (broker <c>broker-t</c>,
+    /// one queue per topic), with <paramref name="configure"/>'s changes to that config.
+    /// </summary>
+    protected ServiceProvider BrokerServices(IMessageStore store, Func<BrokerConfig, BrokerConfig>? configure = null)
+    {
+        var config = new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 };
+        return new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddBroker(configure?.Invoke(config) ?? config, store)
+            .BuildServiceProvider();
+    }
+
+    /// <summary>A remoting server on a free loopback port serving <paramref name="processors"/>, started; the caller disposes it.</summary>
+    protected static async Task<RemotingServer> StartRemotingServerAsync(IEnumerable<IRemotingRequestProcessor> processors, IRemotingRequestGuard? guard = null)
+    {
+        var server = new RemotingServer(new RemotingServerOptions(0) { Address = IPAddress.Loopback }, processors, NullLogger<RemotingServer>.Instance, guard);
+        await server.StartAsync(Ct);
+        return server;
+    }
 
     protected int WarningsContaining(string text) =>
         Logger.Entries.Count(e => e.Level >= LogLevel.Warning && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
