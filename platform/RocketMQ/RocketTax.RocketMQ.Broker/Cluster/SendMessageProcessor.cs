@@ -31,38 +31,64 @@ public sealed partial class SendMessageProcessor(
 
     public IReadOnlyCollection<int> RequestCodes { get; } = [RequestCode.SendMessage, RequestCode.SendMessageV2, RequestCode.SendBatchMessage];
 
+    /// <remarks>One async method with one await, so a send that waits for the store allocates one continuation.</remarks>
     public async ValueTask<RemotingCommand> ProcessAsync(RemotingCommand request, string peer, CancellationToken cancellationToken)
     {
         var started = metrics.StartTimer();
         var header = SendMessageHeader.Read(request);
-        var response = await SendAsync(request, header, peer).ConfigureAwait(false);
-        metrics.RecordSend(header.Topic, response.Messages, metrics.CountsBytes ? request.Body?.Length ?? 0 : 0, started,
-            response.Answer.Code == ResponseCode.Success ? null : response.Answer.Code.ToString(CultureInfo.InvariantCulture));
-        return response.Answer;
+        var answer = Prepare(request, header, peer, out var send);
+        if (answer is null)
+        {
+            try
+            {
+                // Not cancelled by the server's stop: the store answers every put it queued, even while closing, and a
+                // cancellable wait would cost each send a registration and one more thread-pool hop.
+                var results = send.Due is { } at
+                    ? await timer.ScheduleAsync(send.Records, [at], CancellationToken.None).ConfigureAwait(false)
+                    : await store.PutSendAsync(send.Records, CancellationToken.None).ConfigureAwait(false);
+                answer = Stored(request, send, results, peer);
+            }
+            catch (StoreBusyException ex)
+            {
+                answer = Refuse(request, ResponseCode.SystemBusy, $"{identity.BrokerName}: {ex.Message}");
+            }
+            catch (ArgumentException ex)
+            {
+                // The store refuses what it cannot encode (a body over maxMessageSize, say) before writing anything.
+                answer = Refuse(request, ResponseCode.MessageIllegal, ex.Message);
+            }
+        }
+
+        var stored = answer.Code == ResponseCode.Success;
+        metrics.RecordSend(header.Topic, stored ? send.Records.Length : 0, metrics.CountsBytes ? request.Body?.Length ?? 0 : 0, started,
+            stored ? null : answer.Code.ToString(CultureInfo.InvariantCulture));
+        return answer;
     }
 
-    private async ValueTask<(RemotingCommand Answer, int Messages)> SendAsync(RemotingCommand request, SendMessageHeader header, string peer)
+    /// <summary>The records of a send and where they go, or (returned) the refusal of a send that cannot be stored.</summary>
+    private RemotingCommand? Prepare(RemotingCommand request, SendMessageHeader header, string peer, out PreparedSend send)
     {
+        send = default;
         if (ResourceNames.ValidateTopic(header.Topic) is { } invalid)
         {
-            return (Refuse(request, ResponseCode.MessageIllegal, invalid), 0);
+            return Refuse(request, ResponseCode.MessageIllegal, invalid);
         }
 
         if (topics.GetOrAutoCreate(header.Topic!) is not { } topic)
         {
-            return (Refuse(request, ResponseCode.TopicNotExist,
-                $"topic '{header.Topic}' does not exist on {identity.BrokerName} (create it with 'mqadmin updateTopic -c <cluster> -t {header.Topic}')"), 0);
+            return Refuse(request, ResponseCode.TopicNotExist,
+                $"topic '{header.Topic}' does not exist on {identity.BrokerName} (create it with 'mqadmin updateTopic -c <cluster> -t {header.Topic}')");
         }
 
         if ((header.SysFlag & MessageSysFlag.TransactionTypeMask) == MessageSysFlag.TransactionPrepared)
         {
-            return (Refuse(request, ResponseCode.MessageIllegal,
-                $"{identity.BrokerName} takes transactional (half) messages over gRPC only, where it can check their state back; send them with a RocketMQ 5 client"), 0);
+            return Refuse(request, ResponseCode.MessageIllegal,
+                $"{identity.BrokerName} takes transactional (half) messages over gRPC only, where it can check their state back; send them with a RocketMQ 5 client");
         }
 
         if (request.Body is not { Length: > 0 } body)
         {
-            return (Refuse(request, ResponseCode.MessageIllegal, "the message body is empty"), 0);
+            return Refuse(request, ResponseCode.MessageIllegal, "the message body is empty");
         }
 
         var queueId = header.QueueId >= 0 && header.QueueId < topic.QueueCount
@@ -73,54 +99,45 @@ public sealed partial class SendMessageProcessor(
         try
         {
             records = request.Code == RequestCode.SendBatchMessage
-                ? MessageBatchCodec.Decode(body).Select(message => Record(topic.Name, queueId, header, message.Flag, message.Body, message.Properties, peer, now)).ToArray()
+                ? BatchRecords(topic.Name, queueId, header, body, peer, now)
                 : [Record(topic.Name, queueId, header, header.Flag, Inflated(body, header.SysFlag), header.Properties, peer, now)];
         }
         catch (Exception ex) when (ex is RemotingProtocolException or InvalidDataException)
         {
-            return (Refuse(request, ResponseCode.MessageIllegal, ex.Message), 0);
+            return Refuse(request, ResponseCode.MessageIllegal, ex.Message);
         }
 
         var due = DueMillis(records[0], now);
         if (records.Length > 1 && records.Any(record => DueMillis(record, now) is not null))
         {
-            return (Refuse(request, ResponseCode.MessageIllegal,
-                "a batch cannot carry delayed messages (DELAY or TIMER_DELIVER_MS), as RocketMQ refuses them; send each delayed message on its own"), 0);
+            return Refuse(request, ResponseCode.MessageIllegal,
+                "a batch cannot carry delayed messages (DELAY or TIMER_DELIVER_MS), as RocketMQ refuses them; send each delayed message on its own");
         }
 
-        IReadOnlyList<PutResult> results;
-        try
-        {
-            // Not cancelled by the server's stop: the store answers every put it queued, even while closing, and a
-            // cancellable wait would cost each send a registration and one more thread-pool hop.
-            results = due is { } at
-                ? await timer.ScheduleAsync(records, [at], CancellationToken.None).ConfigureAwait(false)
-                : await store.PutSendAsync(records, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (StoreBusyException ex)
-        {
-            return (Refuse(request, ResponseCode.SystemBusy, $"{identity.BrokerName}: {ex.Message}"), records.Length);
-        }
-        catch (ArgumentException ex)
-        {
-            // The store refuses what it cannot encode (a body over maxMessageSize, say) before writing anything.
-            return (Refuse(request, ResponseCode.MessageIllegal, ex.Message), records.Length);
-        }
+        send = new PreparedSend(topic.Name, queueId, records, due);
+        return null;
+    }
 
-        LogStored(records.Length, topic.Name, queueId, results[0].QueueOffset, peer);
+    private RemotingCommand Stored(RemotingCommand request, PreparedSend send, IReadOnlyList<PutResult> results, string peer)
+    {
+        LogStored(send.Records.Length, send.Topic, send.QueueId, results[0].QueueOffset, peer);
         var response = RemotingCommand.Response(request, ResponseCode.Success);
-        response.ExtFields = new Dictionary<string, string>(StringComparer.Ordinal)
+        response.ExtFields = new Dictionary<string, string>(3, StringComparer.Ordinal)
         {
             // The offset ids, as a 4.x producer reads them into SendResult.offsetMsgId; its own ids travel in UNIQ_KEY.
             ["msgId"] = results.Count == 1 ? OffsetId(results[0]) : string.Join(',', results.Select(OffsetId)),
-            ["queueId"] = queueId.ToString(CultureInfo.InvariantCulture),
+            ["queueId"] = send.QueueId.ToString(CultureInfo.InvariantCulture),
             ["queueOffset"] = results[0].QueueOffset.ToString(CultureInfo.InvariantCulture),
         };
-        return (response, records.Length);
+        return response;
     }
 
     private string OffsetId(PutResult result) =>
         _storeHost is null ? string.Empty : MessageIds.OffsetMessageId(_storeHost, result.CommitLogOffset);
+
+    // Its own method: the lambda's closure would otherwise be allocated for every single send too.
+    private MessageRecord[] BatchRecords(string topic, int queueId, SendMessageHeader header, byte[] body, string peer, long now) =>
+        [.. MessageBatchCodec.Decode(body).Select(message => Record(topic, queueId, header, message.Flag, message.Body, message.Properties, peer, now))];
 
     private MessageRecord Record(string topic, int queueId, SendMessageHeader header, int flag, ReadOnlyMemory<byte> body, string? propertiesText, string peer, long now)
     {
@@ -191,6 +208,9 @@ public sealed partial class SendMessageProcessor(
             : null;
 
     private static RemotingCommand Refuse(RemotingCommand request, int code, string remark) => RemotingCommand.Response(request, code, remark);
+
+    /// <summary>A send's records, the topic and queue they go to, and when they are due if delayed (null: now).</summary>
+    private readonly record struct PreparedSend(string Topic, int QueueId, MessageRecord[] Records, long? Due);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Count} message(s) sent over remoting to {Topic} queue {QueueId} from offset {Offset}, from {Peer}")]
     private partial void LogStored(int count, string topic, int queueId, long offset, string peer);

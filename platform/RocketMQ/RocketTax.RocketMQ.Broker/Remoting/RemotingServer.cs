@@ -124,7 +124,7 @@ public sealed partial class RemotingServer : IAsyncDisposable
         var connection = new RemotingServerConnection(socket.RemoteEndPoint?.ToString() ?? "unknown", stream, _options.MaxRequestsInFlight);
         try
         {
-            await connection.ServeAsync(DispatchAsync, cancellationToken).ConfigureAwait(false);
+            await connection.ServeAsync(Dispatch, cancellationToken).ConfigureAwait(false);
         }
         catch (RemotingProtocolException ex)
         {
@@ -141,48 +141,85 @@ public sealed partial class RemotingServer : IAsyncDisposable
         }
     }
 
-    private async ValueTask<RemotingCommand?> DispatchAsync(RemotingCommand request, string peer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands <paramref name="request"/> to its processor and answers it on <paramref name="connection"/>: at once when
+    /// the processor finished synchronously, else from the one continuation that awaits it (a send waits for the store).
+    /// </summary>
+    private void Dispatch(RemotingCommand request, RemotingServerConnection connection, CancellationToken cancellationToken)
     {
+        var peer = connection.Peer;
         if (request.IsResponse)
         {
             // Nobody here sent a request on this connection; a stray answer is dropped.
             LogStrayResponse(peer, request.Opaque);
-            return null;
+            connection.Answer(request, null);
+            return;
         }
 
-        RemotingCommand response;
         if (_guard?.Refuse(request, peer) is { } refusal)
         {
-            response = refusal;
+            connection.Answer(request, refusal);
+            return;
         }
-        else if (!_processors.TryGetValue(request.Code, out var processor))
+
+        if (!_processors.TryGetValue(request.Code, out var processor))
         {
             LogUnsupportedCode(peer, request.Code);
-            response = RemotingCommand.Response(request, ResponseCode.RequestCodeNotSupported,
-                $"request code {request.Code} is not supported by this server");
+            connection.Answer(request, RemotingCommand.Response(request, ResponseCode.RequestCodeNotSupported,
+                $"request code {request.Code} is not supported by this server"));
+            return;
+        }
+
+        ValueTask<RemotingCommand> processing;
+        try
+        {
+            processing = processor.ProcessAsync(request, peer, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            connection.Answer(request, Failed(request, peer, ex));
+            return;
+        }
+
+        if (processing.IsCompletedSuccessfully)
+        {
+            connection.Answer(request, processing.Result);
         }
         else
         {
-            try
-            {
-                response = await processor.ProcessAsync(request, peer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RemotingProtocolException ex)
-            {
-                LogBadRequest(peer, request.Code, ex.Message);
-                response = RemotingCommand.Response(request, ResponseCode.SystemError, ex.Message);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogProcessorFailed(ex, peer, request.Code);
-                response = RemotingCommand.Response(request, ResponseCode.SystemError, $"request code {request.Code} failed: {ex.Message}");
-            }
+            _ = AnswerWhenProcessedAsync(request, processing, connection);
+        }
+    }
+
+    private async Task AnswerWhenProcessedAsync(RemotingCommand request, ValueTask<RemotingCommand> processing, RemotingServerConnection connection)
+    {
+        RemotingCommand? response;
+        try
+        {
+            response = await processing.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            response = Failed(request, connection.Peer, ex);
         }
 
-        response.Opaque = request.Opaque;
-        response.Flag |= RemotingCommand.ResponseFlag;
-        response.SerializeTypeCurrentRpc = request.SerializeTypeCurrentRpc;
-        return request.IsOneway ? null : response;
+        connection.Answer(request, response);
+    }
+
+    /// <summary>The answer to a request whose processor threw; none when the server is stopping (the connection closes).</summary>
+    private RemotingCommand? Failed(RemotingCommand request, string peer, Exception error)
+    {
+        switch (error)
+        {
+            case OperationCanceledException:
+                return null;
+            case RemotingProtocolException:
+                LogBadRequest(peer, request.Code, error.Message);
+                return RemotingCommand.Response(request, ResponseCode.SystemError, error.Message);
+            default:
+                LogProcessorFailed(error, peer, request.Code);
+                return RemotingCommand.Response(request, ResponseCode.SystemError, $"request code {request.Code} failed: {error.Message}");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing remoting connection from {Peer}: {Reason}")]

@@ -4,8 +4,11 @@ using RocketTax.RocketMQ.Remoting;
 
 namespace RocketTax.RocketMQ.Broker.Remoting;
 
-/// <summary>Answers one remoting request; null for a request that gets no answer (oneway, stray response).</summary>
-internal delegate ValueTask<RemotingCommand?> RemotingDispatch(RemotingCommand request, string peer, CancellationToken cancellationToken);
+/// <summary>
+/// Handles one remoting request of <paramref name="connection"/>, which it must answer exactly once with
+/// <see cref="RemotingServerConnection.Answer"/>, at once or later: the request holds its slot until then.
+/// </summary>
+internal delegate void RemotingDispatch(RemotingCommand request, RemotingServerConnection connection, CancellationToken cancellationToken);
 
 /// <summary>
 /// One client connection of a <see cref="RemotingServer"/>. Its requests run concurrently, as RocketMQ's servers
@@ -21,6 +24,9 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
         Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
     // The answer writer's own: only WriteAnswersAsync writes frames.
     private readonly RemotingFrameWriter _frames = new();
+
+    // The reader's own: only ReadRequestsAsync reads frames.
+    private readonly HeaderValueStrings _headerStrings = new();
 
     // Never disposed: a request finishing after a broken connection still releases its slot.
     private readonly SemaphoreSlim _slots = new(maxInFlight, maxInFlight);
@@ -58,19 +64,11 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
                 var buffer = result.Buffer;
                 try
                 {
-                    while (RemotingCommandCodec.TryRead(ref buffer, out var request))
+                    while (RemotingCommandCodec.TryRead(ref buffer, out var request, _headerStrings))
                     {
                         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                         Interlocked.Increment(ref _references);
-                        var answer = dispatch(request, peer, cancellationToken);
-                        if (answer.IsCompletedSuccessfully)
-                        {
-                            Complete(answer.Result);
-                        }
-                        else
-                        {
-                            _ = CompleteWhenAnsweredAsync(answer);
-                        }
+                        dispatch(request, this, cancellationToken);
                     }
 
                     if (result.IsCompleted)
@@ -90,23 +88,23 @@ internal sealed class RemotingServerConnection(string peer, Stream stream, int m
         }
     }
 
-    private async Task CompleteWhenAnsweredAsync(ValueTask<RemotingCommand?> answer)
+    /// <summary>
+    /// Answers <paramref name="request"/> with <paramref name="answer"/>, which gets the request's opaque and serialize
+    /// type; null, or a oneway request, sends nothing. Frees the request's slot once written (or at once when nothing is).
+    /// </summary>
+    public void Answer(RemotingCommand request, RemotingCommand? answer)
     {
-        RemotingCommand? command = null;
-        try
+        if (answer is not null && !request.IsOneway)
         {
-            command = await answer.ConfigureAwait(false);
+            answer.Opaque = request.Opaque;
+            answer.Flag |= RemotingCommand.ResponseFlag;
+            answer.SerializeTypeCurrentRpc = request.SerializeTypeCurrentRpc;
         }
-        catch (OperationCanceledException)
+        else
         {
-            // The server is stopping; the connection closes without this answer.
+            answer = null;
         }
 
-        Complete(command);
-    }
-
-    private void Complete(RemotingCommand? answer)
-    {
         if (answer is null || !_answers.Writer.TryWrite(answer))
         {
             _slots.Release();
