@@ -29,12 +29,12 @@ public static class MessageIds
     /// </summary>
     public static string OffsetMessageId(IPEndPoint storeHost, long commitLogOffset)
     {
-        var address = storeHost.Address.GetAddressBytes();
-        Span<byte> bytes = stackalloc byte[address.Length + 4 + 8];
-        address.CopyTo(bytes);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[address.Length..], storeHost.Port);
-        BinaryPrimitives.WriteInt64BigEndian(bytes[(address.Length + 4)..], commitLogOffset);
-        return Convert.ToHexString(bytes);
+        // Written in place: the broker makes one per message it stores.
+        Span<byte> bytes = stackalloc byte[16 + 4 + 8];
+        storeHost.Address.TryWriteBytes(bytes, out var addressLength);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[addressLength..], storeHost.Port);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[(addressLength + 4)..], commitLogOffset);
+        return Convert.ToHexString(bytes[..(addressLength + 12)]);
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     private readonly PipeWriter _writer;
     // The write loop's own: only it writes frames.
     private readonly RemotingFrameWriter _frames = new();
+
+    // The read loop's own: answers repeat most of their header values (a send's queue id, region, trace switch).
+    private readonly HeaderValueStrings _headerStrings = new();
     private readonly Channel<RemotingCommand> _outgoing =
         Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
@@ -157,7 +160,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
             {
                 var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (RemotingCommandCodec.TryRead(ref buffer, out var command))
+                while (RemotingCommandCodec.TryRead(ref buffer, out var command, _headerStrings))
                 {
                     if (command.IsResponse && _pending.TryRemove(command.Opaque, out var waiter))
                     {

@@ -26,7 +26,8 @@ public static class RemotingCommandCodec
     /// Takes one whole frame off the front of <paramref name="buffer"/>; false when more bytes are needed.
     /// Throws <see cref="RemotingProtocolException"/> for a frame no peer may send: the connection must close.
     /// </summary>
-    public static bool TryRead(ref ReadOnlySequence<byte> buffer, out RemotingCommand command)
+    /// <param name="strings">The reading connection's previous header values (see <see cref="HeaderValueStrings"/>); null decodes every value.</param>
+    public static bool TryRead(ref ReadOnlySequence<byte> buffer, out RemotingCommand command, HeaderValueStrings? strings = null)
     {
         command = null!;
         if (buffer.Length < 4)
@@ -66,7 +67,7 @@ public static class RemotingCommandCodec
         var header = frame.Slice(0, headerLength);
         try
         {
-            command = serializeType == SerializeTypeRocketMq ? RemotingHeaderBinary.Read(header) : RemotingHeaderJson.Read(header);
+            command = serializeType == SerializeTypeRocketMq ? RemotingHeaderBinary.Read(header, strings) : RemotingHeaderJson.Read(header, strings);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

@@ -19,8 +19,9 @@ internal static class RemotingHeaderBinary
     // LanguageCode's ordinals, as Java peers number them.
     private static readonly string[] Languages = ["JAVA", "CPP", "DOTNET", "PYTHON", "DELPHI", "ERLANG", "RUBY", "OTHER", "HTTP", "GO", "PHP", "OMS", "RUST"];
 
+    /// <param name="strings">The connection's previous header values, whose strings a repeated value reuses; null decodes every value.</param>
     /// <exception cref="RemotingProtocolException">A length points outside the header.</exception>
-    public static RemotingCommand Read(ReadOnlySequence<byte> sequence)
+    public static RemotingCommand Read(ReadOnlySequence<byte> sequence, HeaderValueStrings? strings = null)
     {
         var header = sequence.IsSingleSegment ? sequence.FirstSpan : sequence.ToArray();
         if (header.Length < FixedLength)
@@ -48,7 +49,8 @@ internal static class RemotingHeaderBinary
             while (!fields.IsEmpty)
             {
                 var key = HeaderKeys.Get(Take(ref fields, ReadLength(ref fields, 2, "an extFields key"), "an extFields key"));
-                command.ExtFields[key] = Encoding.UTF8.GetString(Take(ref fields, ReadLength(ref fields, 4, "extFields", key), "extFields", key));
+                var value = Take(ref fields, ReadLength(ref fields, 4, "extFields", key), "extFields", key);
+                command.ExtFields[key] = strings?.Get(key, value) ?? Encoding.UTF8.GetString(value);
             }
         }
 

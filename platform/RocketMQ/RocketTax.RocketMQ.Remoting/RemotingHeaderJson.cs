@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace RocketTax.RocketMQ.Remoting;
@@ -11,8 +12,9 @@ namespace RocketTax.RocketMQ.Remoting;
 /// </summary>
 internal static class RemotingHeaderJson
 {
+    /// <param name="strings">The connection's previous header values, whose strings a repeated value reuses; null decodes every value.</param>
     /// <exception cref="JsonException">The header is not a JSON object of that shape.</exception>
-    public static RemotingCommand Read(ReadOnlySequence<byte> header)
+    public static RemotingCommand Read(ReadOnlySequence<byte> header, HeaderValueStrings? strings = null)
     {
         var reader = new Utf8JsonReader(header);
         Expect(ref reader, JsonTokenType.StartObject);
@@ -37,7 +39,7 @@ internal static class RemotingHeaderJson
             }
             else if (reader.ValueTextEquals("language"u8))
             {
-                command.Language = ReadString(ref reader) ?? command.Language;
+                command.Language = ReadString(ref reader, "language", strings) ?? command.Language;
             }
             else if (reader.ValueTextEquals("remark"u8))
             {
@@ -45,7 +47,7 @@ internal static class RemotingHeaderJson
             }
             else if (reader.ValueTextEquals("extFields"u8))
             {
-                command.ExtFields = ReadFields(ref reader, header.Length);
+                command.ExtFields = ReadFields(ref reader, header.Length, strings);
             }
             else
             {
@@ -92,7 +94,7 @@ internal static class RemotingHeaderJson
         writer.Flush();
     }
 
-    private static Dictionary<string, string>? ReadFields(ref Utf8JsonReader reader, long headerLength)
+    private static Dictionary<string, string>? ReadFields(ref Utf8JsonReader reader, long headerLength, HeaderValueStrings? strings)
     {
         if (Next(ref reader) == JsonTokenType.Null)
         {
@@ -108,7 +110,7 @@ internal static class RemotingHeaderJson
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             var name = reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString()! : HeaderKeys.Get(reader.ValueSpan);
-            if (ReadString(ref reader) is { } value)
+            if (ReadString(ref reader, name, strings) is { } value)
             {
                 fields[name] = value;
             }
@@ -117,14 +119,30 @@ internal static class RemotingHeaderJson
         return fields;
     }
 
-    /// <summary>A string, or the text of a number or boolean (a Java map of strings may hold either); null for JSON null.</summary>
-    private static string? ReadString(ref Utf8JsonReader reader) => Next(ref reader) switch
+    /// <summary>
+    /// A string, or the text of a number or boolean (a Java map of strings may hold either); null for JSON null. The
+    /// value of <paramref name="field"/> comes from <paramref name="strings"/> when it is there as written.
+    /// </summary>
+    private static string? ReadString(ref Utf8JsonReader reader, string? field = null, HeaderValueStrings? strings = null)
     {
-        JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Null => null,
-        JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
-        var other => throw new JsonException($"expected a string, found {other}"),
-    };
+        var token = Next(ref reader);
+        if (token is not (JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False))
+        {
+            return token == JsonTokenType.Null ? null : throw new JsonException($"expected a string, found {token}");
+        }
+
+        if (token == JsonTokenType.String && reader.ValueIsEscaped)
+        {
+            return reader.GetString();
+        }
+
+        if (reader.HasValueSequence)
+        {
+            return Encoding.UTF8.GetString(reader.ValueSequence);
+        }
+
+        return strings is not null && field is not null ? strings.Get(field, reader.ValueSpan) : Encoding.UTF8.GetString(reader.ValueSpan);
+    }
 
     private static int ReadInt(ref Utf8JsonReader reader) => Next(ref reader) switch
     {

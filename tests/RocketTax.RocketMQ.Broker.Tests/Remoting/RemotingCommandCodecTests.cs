@@ -154,6 +154,45 @@ public sealed class RemotingCommandCodecTests
         Assert.Equal(0, buffer.Length);
     }
 
+    [Fact]
+    public void Reads_a_bare_number_split_across_segments_whole()
+    {
+        var header = """{"code":310,"extFields":{"g":1700000000123,"k":false},"opaque":3}"""u8.ToArray();
+        var buffer = ByteBySegment(RawFrame(header));
+
+        Assert.True(RemotingCommandCodec.TryRead(ref buffer, out var command));
+
+        Assert.Equal(("1700000000123", "false"), (command.Field("g"), command.Field("k")));
+    }
+
+    [Theory]
+    [InlineData("JSON")]
+    [InlineData("ROCKETMQ")]
+    public void A_connection_reading_the_same_header_value_again_gets_the_string_it_already_has(string serializeType)
+    {
+        var strings = new HeaderValueStrings();
+        var first = Frame(serializeType, "城市税务-producer", bornTimestamp: 1_700_000_000_000);
+        var second = Frame(serializeType, "城市税务-producer", bornTimestamp: 1_700_000_000_001);
+        var third = Frame(serializeType, "province-producer", bornTimestamp: 1_700_000_000_002);
+
+        Assert.True(RemotingCommandCodec.TryRead(ref first, out var a, strings));
+        Assert.True(RemotingCommandCodec.TryRead(ref second, out var b, strings));
+        Assert.True(RemotingCommandCodec.TryRead(ref third, out var c, strings));
+
+        Assert.Same(a.Field("b"), b.Field("b"));
+        Assert.Same(a.Field("b"), c.Field("b"));
+        Assert.Equal(("城市税务-producer", "城市税务-producer", "province-producer"), (a.Field("a"), b.Field("a"), c.Field("a")));
+        Assert.Equal(("1700000000000", "1700000000001", "1700000000002"), (a.Field("g"), b.Field("g"), c.Field("g")));
+    }
+
+    private static ReadOnlySequence<byte> Frame(string serializeType, string producerGroup, long bornTimestamp)
+    {
+        var header = new SendMessageHeader(producerGroup, "tax-data-topic", 2, 0, bornTimestamp, 0, "TAGS\u00012021S1\u0002", 0);
+        var request = RemotingCommand.Request(RequestCode.SendMessageV2, header.ToShortFields(), [1]);
+        request.SerializeTypeCurrentRpc = serializeType;
+        return new ReadOnlySequence<byte>(RemotingCommandCodec.Encode(request));
+    }
+
     /// <summary>The bytes as a sequence of one-byte segments, the most a pipe could split them.</summary>
     private static ReadOnlySequence<byte> ByteBySegment(byte[] bytes)
     {

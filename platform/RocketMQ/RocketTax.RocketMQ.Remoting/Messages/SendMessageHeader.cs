@@ -10,7 +10,7 @@ namespace RocketTax.RocketMQ.Remoting.Messages;
 /// </summary>
 /// <param name="QueueId">The queue the producer chose; -1 lets the broker choose.</param>
 /// <param name="Properties">The properties as <see cref="MessagePropertiesCodec"/> writes them.</param>
-public sealed record SendMessageHeader(
+public readonly record struct SendMessageHeader(
     string? ProducerGroup,
     string? Topic,
     int QueueId,
