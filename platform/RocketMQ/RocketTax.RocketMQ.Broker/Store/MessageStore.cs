@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ public sealed class MessageStore : IMessageStore
     private readonly ConsumeQueueTable _queues;
     private readonly SafeFileHandle _lockFile;
     private readonly string _checkpointPath;
+    private readonly string _fencePath;
     private readonly byte[] _storeHost;
     private readonly bool _syncFlush;
     private readonly Action<long>? _beforeGroupCommitSync;
@@ -58,6 +60,7 @@ public sealed class MessageStore : IMessageStore
     private readonly List<(ConsumeQueue Queue, long FirstOffset)> _touched = [];
     private long _writeOffset;
     private CommitLogSegment? _activeSegment;
+    private bool _cutPending;
 
     private long _committedOffset;
     private long _lastCheckpointOffset = -1;
@@ -84,6 +87,7 @@ public sealed class MessageStore : IMessageStore
         _queues = queues;
         _lockFile = lockFile;
         _checkpointPath = Path.Combine(options.StorePathRootDir, CheckpointFileName);
+        _fencePath = Path.Combine(options.StorePathRootDir, CommitLogFence.FileName);
         _storeHost = Encoding.UTF8.GetBytes(options.StoreHost);
         _syncFlush = options.FlushDiskType == FlushDiskType.SyncFlush;
         _beforeGroupCommitSync = beforeGroupCommitSync;
@@ -367,7 +371,15 @@ public sealed class MessageStore : IMessageStore
                 logger.CheckpointMissing(checkpointPath);
             }
 
-            var end = new StoreRecovery(commitLog, queues, checkpoint, logger).Run(cancellationToken);
+            var fencePath = Path.Combine(root, CommitLogFence.FileName);
+            var fence = CommitLogFence.TryRead(fencePath);
+            var end = new StoreRecovery(commitLog, queues, checkpoint, fence, logger).Run(cancellationToken);
+            if (fence is not null)
+            {
+                // Recovery cut the log at the fence; what is written from now on there is committed again.
+                CommitLogFence.Remove(fencePath);
+            }
+
             var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end, beforeGroupCommitSync);
             // Make what recovery rebuilt durable and record it, so the next start does not redo it.
             store.Flush();
@@ -508,8 +520,15 @@ public sealed class MessageStore : IMessageStore
     {
         if (_groupCommit is not null && _groupCommit.TryTakeFailure(out _))
         {
-            // The failed puts were answered by the group commit; write over their bytes.
-            RewindToCommitted();
+            // The failed puts were answered by the group commit; cut their bytes off and write in their place.
+            _cutPending = true;
+        }
+
+        if (_cutPending && !TryRewindToCommitted(out var cutFailure))
+        {
+            // Writing at the committed end behind the fence would let a restart cut these puts off after answering them.
+            FailGroup(_batch, cutFailure);
+            return;
         }
 
         var storeTimestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
@@ -605,7 +624,8 @@ public sealed class MessageStore : IMessageStore
         {
             // An fsync failed while this batch was being written behind the bytes it left uncovered.
             FailGroup(_batch, failure);
-            RewindToCommitted();
+            _cutPending = true;
+            TryRewindToCommitted(out _);
             return;
         }
 
@@ -616,23 +636,67 @@ public sealed class MessageStore : IMessageStore
     /// <summary>
     /// Moves the appender back to the end of what was committed, after an fsync failed (appender only). By then every
     /// put written since that end has been failed, so no batch is in flight and the committed end is the durable one.
+    /// The failed puts' entries are cut off the files, not only left to be overwritten: a restart before the next
+    /// write would recover them. Their fence (<see cref="SyncGroup"/>) goes only once they are gone.
     /// </summary>
-    private void RewindToCommitted()
+    /// <returns>False when the cut failed; the appender tries again before its next write.</returns>
+    private bool TryRewindToCommitted([NotNullWhen(false)] out Exception? failure)
     {
         var end = Volatile.Read(ref _committedOffset);
+        try
+        {
+            _commitLog.TruncateAt(end);
+            CommitLogFence.Remove(_fencePath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.CutFailed(ex, end);
+            failure = ex;
+            return false;
+        }
+
+        _cutPending = false;
         Volatile.Write(ref _writeOffset, end);
         _activeSegment = _commitLog.FindSegment(end);
         foreach (var queue in _queues.Queues)
         {
             queue.Rollback(queue.MaxOffset);
         }
+
+        failure = null;
+        return true;
     }
 
     /// <summary>SYNC_FLUSH's fsync of a group, on the group commit's thread.</summary>
     private void SyncGroup(CommitGroup group)
     {
-        _beforeGroupCommitSync?.Invoke(group.EndOffset);
-        group.SyncSegments();
+        try
+        {
+            _beforeGroupCommitSync?.Invoke(group.EndOffset);
+            group.SyncSegments();
+        }
+        catch
+        {
+            // Fenced before anyone learns of the failure: the puts are about to be answered as failed, while their
+            // entries stay in the files, valid, until the appender cuts them off.
+            FenceUncommitted();
+            throw;
+        }
+    }
+
+    /// <summary>Records durably that nothing past the committed end may be recovered (group commit's thread, after a failed fsync).</summary>
+    private void FenceUncommitted()
+    {
+        var end = Volatile.Read(ref _committedOffset);
+        try
+        {
+            CommitLogFence.Write(_fencePath, end);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The appender's cut still removes the entries; until it does, a kill -9 could bring them back.
+            _logger.FenceFailed(ex, end);
+        }
     }
 
     /// <summary>Makes a group's messages readable and answers its puts: on the appender, or the group commit's thread.</summary>
