@@ -622,10 +622,11 @@ public sealed class MessageStore : IMessageStore
         }
         else if (!_groupCommit.TryHandOver(_batch, out var failure))
         {
-            // An fsync failed while this batch was being written behind the bytes it left uncovered.
-            FailGroup(_batch, failure);
+            // An fsync failed while this batch was being written behind the bytes it left uncovered. Cut first: the
+            // fence covers the batch's bytes already, but the cut is what remains should the fence have failed.
             _cutPending = true;
             TryRewindToCommitted(out _);
+            FailGroup(_batch, failure);
             return;
         }
 
