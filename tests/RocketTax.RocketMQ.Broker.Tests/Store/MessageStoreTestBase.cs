@@ -54,9 +54,11 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
     protected async Task<MessageStore> OpenAsync(
         MessageStoreOptions? options = null,
         TimeProvider? timeProvider = null,
-        Action<long>? beforeGroupCommitSync = null)
+        Action<long>? beforeGroupCommitSync = null,
+        Action<long>? beforeWrite = null)
     {
-        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, beforeGroupCommitSync, Ct)
+        var hooks = new StoreTestHooks(beforeGroupCommitSync, beforeWrite);
+        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, hooks, Ct)
             .WaitAsync(Timeout, Ct);
         _stores.Add(store);
         return store;

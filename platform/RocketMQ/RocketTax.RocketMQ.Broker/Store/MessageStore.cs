@@ -44,7 +44,7 @@ public sealed class MessageStore : IMessageStore
     private readonly string _fencePath;
     private readonly byte[] _storeHost;
     private readonly bool _syncFlush;
-    private readonly Action<long>? _beforeGroupCommitSync;
+    private readonly StoreTestHooks? _hooks;
     private readonly Channel<PutRequest> _requests = Channel.CreateUnbounded<PutRequest>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
@@ -78,7 +78,7 @@ public sealed class MessageStore : IMessageStore
         ConsumeQueueTable queues,
         SafeFileHandle lockFile,
         long end,
-        Action<long>? beforeGroupCommitSync)
+        StoreTestHooks? hooks)
     {
         _options = options;
         _logger = logger;
@@ -90,7 +90,7 @@ public sealed class MessageStore : IMessageStore
         _fencePath = Path.Combine(options.StorePathRootDir, CommitLogFence.FileName);
         _storeHost = Encoding.UTF8.GetBytes(options.StoreHost);
         _syncFlush = options.FlushDiskType == FlushDiskType.SyncFlush;
-        _beforeGroupCommitSync = beforeGroupCommitSync;
+        _hooks = hooks;
         _writeOffset = end;
         _committedOffset = end;
         _activeSegment = commitLog.FindSegment(end);
@@ -125,18 +125,17 @@ public sealed class MessageStore : IMessageStore
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
         CancellationToken cancellationToken) =>
-        OpenAsync(options, logger, timeProvider, beforeGroupCommitSync: null, cancellationToken);
+        OpenAsync(options, logger, timeProvider, hooks: null, cancellationToken);
 
     /// <summary>
     /// Opens the store as <see cref="OpenAsync(MessageStoreOptions, ILogger{MessageStore}, TimeProvider, CancellationToken)"/>
-    /// does, calling <paramref name="beforeGroupCommitSync"/> with the commit-log end each SYNC_FLUSH group commit's
-    /// fsync covers, just before it: tests hold or fail that fsync with it.
+    /// does, calling <paramref name="hooks"/> before its disk operations: tests hold or fail them with it.
     /// </summary>
     internal static async Task<MessageStore> OpenAsync(
         MessageStoreOptions options,
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
-        Action<long>? beforeGroupCommitSync,
+        StoreTestHooks? hooks,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -145,7 +144,7 @@ public sealed class MessageStore : IMessageStore
         Validate(options);
 
         // Recovery is synchronous file I/O; keep it off the caller's thread.
-        var store = await Task.Run(() => Open(options, logger, timeProvider, beforeGroupCommitSync, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var store = await Task.Run(() => Open(options, logger, timeProvider, hooks, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (store._syncFlush)
         {
             store._groupCommit = GroupCommitService.Start(store.SyncGroup, store.Commit, store.FailGroup);
@@ -352,7 +351,7 @@ public sealed class MessageStore : IMessageStore
         MessageStoreOptions options,
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
-        Action<long>? beforeGroupCommitSync,
+        StoreTestHooks? hooks,
         CancellationToken cancellationToken)
     {
         var root = options.StorePathRootDir;
@@ -380,7 +379,7 @@ public sealed class MessageStore : IMessageStore
                 CommitLogFence.Remove(fencePath);
             }
 
-            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end, beforeGroupCommitSync);
+            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end, hooks);
             // Make what recovery rebuilt durable and record it, so the next start does not redo it.
             store.Flush();
             return store;
@@ -587,6 +586,7 @@ public sealed class MessageStore : IMessageStore
 
             foreach (var write in _writes)
             {
+                _hooks?.BeforeWrite?.Invoke(write.Segment.StartOffset + write.FilePosition);
                 RandomAccess.Write(write.Segment.Handle, _buffer.Array.AsSpan(write.BufferStart, write.Length), write.FilePosition);
                 write.Segment.MarkDirty();
             }
@@ -598,13 +598,14 @@ public sealed class MessageStore : IMessageStore
         }
         catch (Exception ex)
         {
-            // Nothing of the batch was published; the next batch overwrites whatever bytes did reach the files.
+            // Nothing of the batch was published, and what of it reached the files is cut off before it is answered.
             foreach (var (queue, firstOffset) in _touched)
             {
                 queue.Rollback(firstOffset);
             }
 
             _touched.Clear();
+            CutFailedBatch();
             FailGroup(_batch, ex);
             return;
         }
@@ -632,6 +633,27 @@ public sealed class MessageStore : IMessageStore
 
         Volatile.Write(ref _writeOffset, position);
         _activeSegment = segment;
+    }
+
+    /// <summary>
+    /// Cuts the log at the start of a batch whose write failed part way (appender only): the whole entries that did reach
+    /// the files, a full disk's prefix of the batch, would be recovered by a restart before the next batch wrote over
+    /// them. Batches before it, still in the group commit under SYNC_FLUSH, end at or before that start and are kept.
+    /// </summary>
+    private void CutFailedBatch()
+    {
+        var start = Volatile.Read(ref _writeOffset);
+        try
+        {
+            _commitLog.TruncateAt(start);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The next batch writes over them; until it does, a restart could recover them.
+            _logger.CutFailed(ex, start);
+        }
+
+        _activeSegment = _commitLog.FindSegment(start);
     }
 
     /// <summary>
@@ -673,7 +695,7 @@ public sealed class MessageStore : IMessageStore
     {
         try
         {
-            _beforeGroupCommitSync?.Invoke(group.EndOffset);
+            _hooks?.BeforeGroupCommitSync?.Invoke(group.EndOffset);
             group.SyncSegments();
         }
         catch

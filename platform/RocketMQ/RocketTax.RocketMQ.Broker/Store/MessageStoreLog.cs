@@ -58,6 +58,6 @@ internal static partial class MessageStoreLog
     public static partial void FenceFailed(this ILogger logger, Exception exception, long offset);
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Error,
-        Message = "Cutting the failed messages' entries off the commit log at offset {Offset} failed; sends fail until it succeeds")]
+        Message = "Cutting the entries of failed sends off the commit log at offset {Offset} failed")]
     public static partial void CutFailed(this ILogger logger, Exception exception, long offset);
 }
