@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using RocketTax.Hosting.RocketMQ.HealthChecks;
 
 namespace RocketTax.Tests;
@@ -8,8 +6,7 @@ namespace RocketTax.Tests;
 public sealed class StartingNodeHealthCheckTests
 {
     private readonly ExecutableResource _node = new("broker-a", "dotnet", ".");
-    private readonly ResourceNotificationService _notifications = new(
-        NullLogger<ResourceNotificationService>.Instance, new StoppedNever(), new EmptyServices(), new ResourceLoggerService());
+    private readonly ResourceNotificationService _notifications = StandaloneNotifications.Create();
 
     [Fact(Timeout = 30_000)]
     public async Task A_node_that_just_started_is_checked_again_until_it_serves()
@@ -72,21 +69,5 @@ public sealed class StartingNodeHealthCheckTests
 
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(++Calls > failures ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("connection refused"));
-    }
-
-    private sealed class StoppedNever : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication()
-        {
-        }
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging;
 using RocketTax.RocketMQ.Remoting;
-using RocketTax.RocketMQ.Remoting.Admin;
 using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.Hosting.RocketMQ;
@@ -14,6 +13,11 @@ namespace RocketTax.Hosting.RocketMQ;
 /// <c>mqadmin brokerStatus</c> reads them, every <see cref="Interval"/> while the app runs; a broker that does not
 /// answer (stopped, restarting) keeps its last figures until it answers again.
 /// </summary>
+/// <remarks>
+/// The calls are not signed: the integration holds no account of a broker's ACL file. A broker with <c>aclEnable=true</c>
+/// (set through <c>WithBrokerProperty</c>) refuses them, and that is shown as <see cref="Access"/> on the broker and
+/// logged once, rather than left to look like figures that stopped moving; the property goes once figures come again.
+/// </remarks>
 internal static class BrokerLiveProperties
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
@@ -25,33 +29,63 @@ internal static class BrokerLiveProperties
     public const string BytesStored = "rocketmq.bytes.stored";
     public const string Topics = "rocketmq.topics";
     public const string DiskUsed = "rocketmq.disk.used";
+    public const string Access = "rocketmq.figures.access";
 
     public static async Task RunAsync(RocketMQClusterResource cluster, ResourceNotificationService notifications, ILogger logger, CancellationToken stopping)
     {
         await using var client = new RemotingClient { ConnectTimeout = CallTimeout };
-        var admin = new MQAdminClient(NameServerList.Parse(cluster.NameServerAddresses), client, CallTimeout);
+        var denied = new HashSet<string>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(Interval);
         do
         {
             foreach (var broker in cluster.Brokers)
             {
-                KVTable info;
+                var address = $"127.0.0.1:{broker.HostPort(RocketMQEndpointNames.Remoting)}";
+                RemotingCommand answer;
+                KVTable? info;
                 try
                 {
-                    info = await admin.RuntimeInfoAsync($"127.0.0.1:{broker.HostPort(RocketMQEndpointNames.Remoting)}", stopping).ConfigureAwait(false);
+                    answer = await client.InvokeAsync(address, RemotingCommand.Request(RequestCode.GetBrokerRuntimeInfo), CallTimeout, stopping).ConfigureAwait(false);
+                    info = answer.Code == ResponseCode.Success ? answer.ReadBody<KVTable>() : null;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // Refused, timed out, or an answer that does not parse: figures are informative, the next round tries again.
+                    // Timed out, or an answer that does not parse: figures are informative, the next round tries again.
                     logger.LogDebug("No runtime figures from {Broker} this round: {Reason}", broker.Name, ex.Message);
                     continue;
                 }
 
-                await notifications.PublishUpdateAsync(broker, s => s with { Properties = Merge(s.Properties, Describe(info)) }).ConfigureAwait(false);
+                if (info is not null)
+                {
+                    denied.Remove(broker.Name);
+                    await notifications.PublishUpdateAsync(broker, s => s with
+                    {
+                        Properties = Merge([.. s.Properties.Where(p => p.Name != Access)], Describe(info)),
+                    }).ConfigureAwait(false);
+                }
+                else if (answer.Code == ResponseCode.NoPermission)
+                {
+                    if (denied.Add(broker.Name))
+                    {
+                        logger.LogWarning("{Broker} refuses the integration's unsigned GET_BROKER_RUNTIME_INFO (aclEnable=true), so its live figures are not shown: {Reason}", broker.Name, answer.Remark);
+                    }
+
+                    await notifications.PublishUpdateAsync(broker, s => s with { Properties = Merge(s.Properties, [Denied(answer.Remark)]) }).ConfigureAwait(false);
+                }
+                else
+                {
+                    logger.LogDebug("No runtime figures from {Broker} this round: code {Code}, {Reason}", broker.Name, answer.Code, answer.Remark);
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
     }
+
+    private static ResourcePropertySnapshot Denied(string? reason) =>
+        new(Access, $"access denied: {reason} (the integration does not sign its calls; the figures are not updated)")
+        {
+            DisplayName = "Live figures",
+        };
 
     private static IEnumerable<ResourcePropertySnapshot> Describe(KVTable info)
     {

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using RocketTax.Ports;
 
 namespace RocketTax.Hosting.RocketMQ;
 
@@ -16,10 +16,9 @@ internal sealed class HostPorts(bool random)
 {
     private const int LowestPort = 10_000;
     private const int RandomAttempts = 200;
-    private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
 
     private readonly HashSet<int> _taken = [];
-    private readonly int? _ephemeralStart = EphemeralRangeStart();
+    private readonly int? _ephemeralStart = EphemeralPorts.RangeStart();
 
     /// <summary>A port for one endpoint: <paramref name="preferred"/> unless it is taken here or on the machine.</summary>
     public int Take(int preferred)
@@ -66,20 +65,6 @@ internal sealed class HostPorts(bool random)
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    /// <summary>The first port of the OS's ephemeral range, or null where the OS does not say (then the OS picks).</summary>
-    private static int? EphemeralRangeStart()
-    {
-        try
-        {
-            var range = File.ReadAllText(EphemeralRangeFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            return int.Parse(range[0], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return null;
         }
     }
 }

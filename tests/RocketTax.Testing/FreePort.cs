@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using RocketTax.Ports;
 
 namespace RocketTax.Testing;
 
@@ -16,16 +17,18 @@ public static class FreePort
 {
     private const int LowestPort = 10_000;
     private const int MaxAttempts = 200;
-    private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
 
     // Process-wide on purpose: the reservation must span every fixture of the test run.
     private static readonly ConcurrentDictionary<int, FileStream?> Reserved = new();
     private static readonly string LockDir = Path.Combine(Path.GetTempPath(), "rockettax-ports");
 
+    /// <summary>Where the OS's ephemeral port range starts, or null where it does not say; <see cref="Next"/> hands out ports below it.</summary>
+    public static int? EphemeralRangeStart => EphemeralPorts.RangeStart();
+
     /// <summary>A port free now and reserved for this process: never handed out again, here or to another test process.</summary>
     public static int Next()
     {
-        var below = EphemeralRangeStart();
+        var below = EphemeralPorts.RangeStart() ?? 0;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var port = below > LowestPort + 1_000 ? Random.Shared.Next(LowestPort, below) : AskOs();
@@ -96,19 +99,6 @@ public static class FreePort
         {
             // A lock dir we cannot write still leaves the in-process reservation and the bind retry.
             return true;
-        }
-    }
-
-    private static int EphemeralRangeStart()
-    {
-        try
-        {
-            var range = File.ReadAllText(EphemeralRangeFile).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            return int.Parse(range[0], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return 0;
         }
     }
 }

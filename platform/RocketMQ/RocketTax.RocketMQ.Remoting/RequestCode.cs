@@ -9,6 +9,8 @@ public static class RequestCode
     public const int GetAllTopicConfig = 21;
     public const int GetBrokerRuntimeInfo = 28;
     public const int ViewMessageById = 33;
+    public const int HeartBeat = 34;
+    public const int UnregisterClient = 35;
     public const int RegisterBroker = 103;
     public const int UnregisterBroker = 104;
     public const int GetRouteInfoByTopic = 105;

@@ -5,8 +5,10 @@ using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Broker.Tests.Remoting;
 using RocketTax.RocketMQ.Broker.Tests.Store;
 using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 using RocketTax.RocketMQ.Remoting.Messages;
 using Encoding = System.Text.Encoding;
 
@@ -14,7 +16,8 @@ namespace RocketTax.RocketMQ.Broker.Tests.Security;
 
 /// <summary>
 /// <c>aclEnable=true</c> on the remoting port, as RocketMQ 4.x's plain ACL: every request signed by an account of the
-/// ACL file, PUB on the topic to send, an admin account to create topics; else NO_PERMISSION and nothing done. The
+/// ACL file, PUB on the topic to send, SUB on the groups and topics a 4.x client's heartbeat names, an admin account to
+/// create topics; else NO_PERMISSION and nothing done. The
 /// broker's layers run in process over a real store behind a real remoting server.
 /// </summary>
 public sealed class RemotingAccessControlTests : MessageStoreTestBase
@@ -131,6 +134,54 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task A_heartbeat_signed_by_an_account_with_SUB_on_its_group_and_topic_lists_the_consumer_and_an_unsigned_one_is_refused()
+    {
+        await using var broker = await StartAsync(aclEnable: true);
+        await using var anonymous = new RemotingClient();
+        await using var reporter = new RemotingClient { Credentials = Reporter };
+
+        var unsigned = await anonymous.InvokeAsync(broker.Address, JavaClientRequests.HeartBeat("city-tax-producer", "consumer-group", TaxTopic), Timeout, Ct);
+        var listedBefore = await reporter.InvokeAsync(broker.Address, JavaClientRequests.ConsumerConnections("consumer-group"), Timeout, Ct);
+        // Signed, it also names the group's retry topic, which SUB on the group covers.
+        var signed = await reporter.InvokeAsync(broker.Address, JavaClientRequests.HeartBeat("city-tax-producer", "consumer-group", TaxTopic), Timeout, Ct);
+        var listed = await reporter.InvokeAsync(broker.Address, JavaClientRequests.ConsumerConnections("consumer-group"), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.NoPermission, unsigned.Code);
+        Assert.Equal(ResponseCode.ConsumerNotOnline, listedBefore.Code);
+        Assert.Equal(ResponseCode.Success, signed.Code);
+        Assert.Equal(JavaClientRequests.ClientId, Assert.Single(listed.ReadBody<ConsumerConnectionBody>().ConnectionSet).ClientId);
+    }
+
+    [Theory]
+    [InlineData("payroll-group", TaxTopic, "group 'payroll-group'")]
+    [InlineData("consumer-group", "payroll-topic", "topic 'payroll-topic'")]
+    public async Task A_heartbeat_naming_a_group_or_topic_the_account_may_not_SUB_on_is_refused_and_lists_nothing(string group, string topic, string named)
+    {
+        await using var broker = await StartAsync(aclEnable: true);
+        await using var reporter = new RemotingClient { Credentials = Reporter };
+
+        var answer = await reporter.InvokeAsync(broker.Address, JavaClientRequests.HeartBeat("city-tax-producer", group, topic), Timeout, Ct);
+        var listed = await reporter.InvokeAsync(broker.Address, JavaClientRequests.ConsumerConnections(group), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.NoPermission, answer.Code);
+        Assert.Contains(named, answer.Remark, StringComparison.Ordinal);
+        Assert.Equal(ResponseCode.ConsumerNotOnline, listed.Code);
+    }
+
+    [Fact]
+    public async Task Unregistering_a_consumer_needs_SUB_on_its_group_and_unregistering_a_producer_a_signature_only()
+    {
+        await using var broker = await StartAsync(aclEnable: true);
+        await using var reporter = new RemotingClient { Credentials = Reporter };
+
+        var consumer = await reporter.InvokeAsync(broker.Address, JavaClientRequests.Unregister(consumerGroup: "payroll-group"), Timeout, Ct);
+        var producer = await reporter.InvokeAsync(broker.Address, JavaClientRequests.Unregister(producerGroup: "payroll-producer"), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.NoPermission, consumer.Code);
+        Assert.Equal(ResponseCode.Success, producer.Code);
+    }
+
+    [Fact]
     public async Task With_ACL_off_unsigned_and_signed_requests_are_served_as_before()
     {
         await using var broker = await StartAsync(aclEnable: false);
@@ -174,7 +225,10 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
         var store = await OpenAsync();
         var services = BrokerServices(store, config => config with { AclEnable = aclEnable, AclConfigFile = aclFile });
         var server = await StartRemotingServerAsync(
-            [services.GetRequiredService<SendMessageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>()],
+            [
+                services.GetRequiredService<SendMessageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>(),
+                services.GetRequiredService<ClientManageProcessor>(), services.GetRequiredService<ConsumerConnectionProcessor>(),
+            ],
             guard is null ? services.GetService<IRemotingRequestGuard>() : guard(services.GetRequiredService<AclConfig>()));
         return new InProcessBroker(store, services, server);
     }

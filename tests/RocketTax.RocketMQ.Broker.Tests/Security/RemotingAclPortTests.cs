@@ -1,6 +1,8 @@
 using System.Globalization;
 using RocketTax.RocketMQ.Broker.Admin;
+using RocketTax.RocketMQ.Broker.Tests.Remoting;
 using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Security;
 
@@ -26,6 +28,22 @@ public sealed class RemotingAclPortTests(AclBrokerFixture fixture) : IClassFixtu
 
         Assert.Equal(ResponseCode.NoPermission, refused.Code);
         Assert.Equal(ResponseCode.Success, served.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_4x_clients_signed_heartbeat_is_served_and_lists_it_among_its_groups_connections()
+    {
+        await using var reporter = new RemotingClient { Credentials = new(AclBrokerFixture.Reporter, AclBrokerFixture.ReporterSecret) };
+
+        var heartbeat = await reporter.InvokeAsync(BrokerAddr, JavaClientRequests.HeartBeat("city-tax-producer", "consumer-group", "tax-data-topic"), Timeout, Ct);
+        var listed = await reporter.InvokeAsync(BrokerAddr, JavaClientRequests.ConsumerConnections("consumer-group"), Timeout, Ct);
+        var unregister = await reporter.InvokeAsync(BrokerAddr, JavaClientRequests.Unregister(consumerGroup: "consumer-group"), Timeout, Ct);
+        var afterUnregister = await reporter.InvokeAsync(BrokerAddr, JavaClientRequests.ConsumerConnections("consumer-group"), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.Success, heartbeat.Code);
+        Assert.Contains(listed.ReadBody<ConsumerConnectionBody>().ConnectionSet, c => c.ClientId == JavaClientRequests.ClientId);
+        Assert.Equal(ResponseCode.Success, unregister.Code);
+        Assert.Equal(ResponseCode.ConsumerNotOnline, afterUnregister.Code);
     }
 
     [Fact(Timeout = 60_000)]

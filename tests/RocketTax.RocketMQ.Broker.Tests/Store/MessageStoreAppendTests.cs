@@ -194,6 +194,31 @@ public sealed class MessageStoreAppendTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task A_batch_whose_write_failed_part_way_is_failed_and_not_recovered_by_a_restart_after_a_kill()
+    {
+        // The batch spans two segments; its write into the second fails, as on a full disk, after the first went through.
+        var store = await OpenAsync(beforeWrite: offset =>
+        {
+            if (offset >= SmallSegmentSize)
+            {
+                throw new IOException("No space left on device");
+            }
+        });
+        await PutAsync(store, Message("filling", 0, "kept"));
+        var batch = Enumerable.Range(0, 70).Select(i => SizedMessage("filling", 0, i, 1024)).ToArray();
+
+        await Assert.ThrowsAsync<IOException>(() => PutAllAsync(store, batch));
+        var restarted = await OpenAsync(Options() with { StorePathRootDir = CopyAsKilled() });
+        await PutAsync(store, Message("filling", 0, "after"));
+
+        Assert.Equal(["kept"], Bodies(restarted, "filling"));
+        Assert.Equal(["kept", "after"], Bodies(store, "filling"));
+    }
+
+    private static string[] Bodies(IMessageStore store, string topic) =>
+        [.. ReadEntries(store, topic, 0).Select(entry => Encoding.UTF8.GetString(store.ReadMessage(entry)!.Body.Span))];
+
+    [Fact]
     public async Task Put_after_dispose_throws_object_disposed()
     {
         var store = await OpenAsync();

@@ -8,7 +8,8 @@ namespace RocketTax.RocketMQ.Broker.Tests.Store;
 /// <summary>
 /// SYNC_FLUSH's group commit: the appender writes the next batches while an fsync runs, one fsync covers every batch
 /// appended before it started, a put is answered and readable only once an fsync covered it, a failed fsync fails
-/// exactly the puts no fsync covered, and disposal waits for the fsync in flight.
+/// exactly the puts no fsync covered (and a restart after a kill never brings them back), and disposal waits for the fsync
+/// in flight.
 /// </summary>
 public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
 {
@@ -88,6 +89,32 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task Sends_failed_by_a_failed_fsync_are_not_recovered_by_a_restart_after_a_kill()
+    {
+        using var gate = new GroupCommitGate();
+        var store = await OpenSyncFlushAsync(gate);
+        await FailFsyncAfterCoveredAsync(store, gate, "held");
+
+        var restarted = await RestartAfterKillAsync();
+        Assert.Equal(["covered"], Bodies(restarted));
+        Assert.Equal(1, restarted.GetMaxOffset(Topic, 0));
+    }
+
+    [Fact]
+    public async Task Restart_after_a_kill_recovers_the_sends_that_took_the_failed_ones_place_and_none_of_the_failed()
+    {
+        using var gate = new GroupCommitGate();
+        var store = await OpenSyncFlushAsync(gate);
+        // As long as "after": its entry ends where the failed "behind" starts, so only a cut keeps "behind" away.
+        await FailFsyncAfterCoveredAsync(store, gate, "held!");
+
+        await SendTask(store, "after").WaitAsync(Timeout, Ct);
+
+        var restarted = await RestartAfterKillAsync();
+        Assert.Equal(["covered", "after"], Bodies(restarted));
+    }
+
+    [Fact]
     public async Task Dispose_during_an_fsync_waits_for_it_and_completes_every_send()
     {
         using var gate = new GroupCommitGate();
@@ -106,6 +133,25 @@ public sealed class MessageStoreGroupCommitTests : MessageStoreTestBase
         var reopened = await OpenAsync(Options(FlushDiskType.SyncFlush));
         Assert.Equal(["first", "second"], Bodies(reopened));
     }
+
+    /// <summary>
+    /// Sends "covered" (answered), then <paramref name="heldBody"/> and "behind", and fails the fsync that covers them;
+    /// returns once both are answered as failed.
+    /// </summary>
+    private static async Task FailFsyncAfterCoveredAsync(MessageStore store, GroupCommitGate gate, string heldBody)
+    {
+        await SendTask(store, "covered").WaitAsync(Timeout, Ct);
+        var (held, _) = await SendHeldAsync(store, gate, heldBody);
+        var behind = await SendBehindAsync(store, "behind");
+
+        gate.Fail(new IOException("Input/output error"));
+        await Assert.ThrowsAsync<IOException>(() => held.WaitAsync(Timeout, Ct));
+        await Assert.ThrowsAsync<IOException>(() => behind.WaitAsync(Timeout, Ct));
+    }
+
+    /// <summary>Opens a SYNC_FLUSH store on the files a kill -9 of the running store would leave now.</summary>
+    private Task<MessageStore> RestartAfterKillAsync() =>
+        OpenAsync(Options(FlushDiskType.SyncFlush) with { StorePathRootDir = CopyAsKilled() });
 
     /// <summary>A SYNC_FLUSH store whose group-commit fsyncs pass <paramref name="gate"/>; its clock stands still, so no send waits too long.</summary>
     private Task<MessageStore> OpenSyncFlushAsync(GroupCommitGate gate) =>

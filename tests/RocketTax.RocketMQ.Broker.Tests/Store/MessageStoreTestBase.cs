@@ -54,12 +54,37 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
     protected async Task<MessageStore> OpenAsync(
         MessageStoreOptions? options = null,
         TimeProvider? timeProvider = null,
-        Action<long>? beforeGroupCommitSync = null)
+        Action<long>? beforeGroupCommitSync = null,
+        Action<long>? beforeWrite = null)
     {
-        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, beforeGroupCommitSync, Ct)
+        var hooks = new StoreTestHooks(beforeGroupCommitSync, beforeWrite);
+        var store = await MessageStore.OpenAsync(options ?? Options(), Logger, timeProvider ?? TimeProvider.System, hooks, Ct)
             .WaitAsync(Timeout, Ct);
         _stores.Add(store);
         return store;
+    }
+
+    /// <summary>
+    /// Copies the running store's files to a new folder as a kill -9 now would leave them (every write is in the page
+    /// cache, so a copy sees it); the lock file stays behind, as a dead process holds no lock. Returns the folder.
+    /// </summary>
+    protected string CopyAsKilled()
+    {
+        var copy = Path.Combine(RootDir, "killed-" + Guid.NewGuid().ToString("N"));
+        foreach (var file in Directory.EnumerateFiles(RootDir, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(RootDir, file);
+            if (relative == "lock" || relative.StartsWith("killed-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(copy, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return copy;
     }
 
     protected static async Task CloseAsync(MessageStore store) => await store.DisposeAsync().AsTask().WaitAsync(Timeout, Ct);

@@ -89,11 +89,13 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<BrokerAdminProcessor>();
         services.AddSingleton<SendMessageProcessor>();
         services.AddSingleton<ConsumerConnectionProcessor>();
+        services.AddSingleton<ClientManageProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
             [
                 sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
                 sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
+                sp.GetRequiredService<ClientManageProcessor>(),
             ],
             sp.GetRequiredService<ILogger<RemotingServer>>(),
             sp.GetService<IRemotingRequestGuard>()));

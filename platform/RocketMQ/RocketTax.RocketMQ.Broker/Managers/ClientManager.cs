@@ -3,37 +3,60 @@ using Apache.Rocketmq.V2;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 
-/// <summary>The producers and consumers connected to this broker, from their Telemetry settings and heartbeats.</summary>
+/// <summary>
+/// The producers and consumers connected to this broker, from their Telemetry settings and heartbeats (gRPC) and
+/// their <c>HEART_BEAT</c>s (remoting), one entry per client and group; a producer group and a consumer group of the same
+/// name are separate entries, as RocketMQ keeps the two apart.
+/// </summary>
 public sealed class ClientManager(TimeProvider time)
 {
-    /// <summary>A client not heard from for this long is no longer listed.</summary>
+    /// <summary>A client not heard from for this long is no longer listed (RocketMQ's channel expiry; 4.x clients beat every 30 s).</summary>
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<string, ConnectedClient> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string ClientId, string? Group, bool Producer), ConnectedClient> _clients = new();
 
     public void Touch(string clientId, ClientType type, string? group, string? language)
     {
         var now = time.GetUtcNow();
         _clients.AddOrUpdate(
-            clientId,
+            (clientId, group, type == ClientType.Producer),
             _ => new ConnectedClient(clientId, type, group, language, now),
             (_, existing) => existing with
             {
                 Type = type == ClientType.Unspecified ? existing.Type : type,
-                Group = group ?? existing.Group,
                 Language = language ?? existing.Language,
                 LastSeen = now,
             });
     }
 
-    public void Remove(string clientId) => _clients.TryRemove(clientId, out _);
+    /// <summary>Lists <paramref name="client"/> in its group as heard from now, replacing what was known of it there.</summary>
+    public void Touch(ConnectedClient client) =>
+        _clients[(client.ClientId, client.Group, client.Type == ClientType.Producer)] = client with { LastSeen = time.GetUtcNow() };
+
+    /// <summary>Forgets the client in every group (it terminated).</summary>
+    public void Remove(string clientId)
+    {
+        foreach (var (key, _) in _clients)
+        {
+            if (key.ClientId == clientId)
+            {
+                _clients.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>Forgets the client in one producer group (it shut that producer down).</summary>
+    public void RemoveProducer(string clientId, string group) => _clients.TryRemove((clientId, group, true), out _);
+
+    /// <summary>Forgets the client in one consumer group (it shut that consumer down).</summary>
+    public void RemoveConsumer(string clientId, string group) => _clients.TryRemove((clientId, group, false), out _);
 
     /// <summary>Clients heard from within <see cref="Expiry"/>.</summary>
     public IReadOnlyList<ConnectedClient> Online()
     {
         var cutoff = time.GetUtcNow() - Expiry;
         var online = new List<ConnectedClient>();
-        foreach (var client in _clients.Values)
+        foreach (var (key, client) in _clients)
         {
             if (client.LastSeen >= cutoff)
             {
@@ -41,7 +64,7 @@ public sealed class ClientManager(TimeProvider time)
             }
             else
             {
-                _clients.TryRemove(client.ClientId, out _);
+                _clients.TryRemove(key, out _);
             }
         }
 

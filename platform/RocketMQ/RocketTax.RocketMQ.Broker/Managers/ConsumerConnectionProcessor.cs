@@ -21,7 +21,7 @@ public sealed class ConsumerConnectionProcessor(ClientManager clients) : IRemoti
             throw new RemotingProtocolException($"request code {request.Code} needs the header field 'consumerGroup'");
         }
 
-        var online = clients.Online().Where(c => c.Group == group).OrderBy(c => c.ClientId, StringComparer.Ordinal).ToList();
+        var online = clients.Online().Where(c => c.Group == group && c.Type != ClientType.Producer).OrderBy(c => c.ClientId, StringComparer.Ordinal).ToList();
         if (online.Count == 0)
         {
             return ValueTask.FromResult(RemotingCommand.Response(request, ResponseCode.ConsumerNotOnline,
@@ -30,9 +30,16 @@ public sealed class ConsumerConnectionProcessor(ClientManager clients) : IRemoti
 
         var body = new ConsumerConnectionBody
         {
-            ConnectionSet = [.. online.Select(c => new ConnectionBody { ClientId = c.ClientId, Language = c.Language ?? string.Empty })],
-            ConsumeType = online.Any(c => c.Type == ClientType.PushConsumer) ? "CONSUME_PASSIVELY" : "CONSUME_ACTIVELY",
-            MessageModel = "CLUSTERING",
+            ConnectionSet =
+            [
+                .. online.Select(c => new ConnectionBody
+                {
+                    ClientId = c.ClientId, ClientAddr = c.Address ?? string.Empty, Language = c.Language ?? string.Empty, Version = c.Version,
+                }),
+            ],
+            ConsumeType = online.Any(c => c.Type == ClientType.PushConsumer) ? ClientManageProcessor.ConsumePassively : "CONSUME_ACTIVELY",
+            // gRPC consumers cluster; a 4.x consumer says which model it uses.
+            MessageModel = online.Select(c => c.MessageModel).FirstOrDefault(m => m is not null) ?? "CLUSTERING",
         };
         return ValueTask.FromResult(RemotingCommand.JsonResponse(request, body));
     }

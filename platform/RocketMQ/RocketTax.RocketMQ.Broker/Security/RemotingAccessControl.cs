@@ -2,15 +2,18 @@ using System.Security.Cryptography;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
 using RocketTax.RocketMQ.Remoting.Messages;
 
 namespace RocketTax.RocketMQ.Broker.Security;
 
 /// <summary>
 /// RocketMQ 4.x's plain ACL on the broker's remoting port when <c>aclEnable=true</c>: every request must be signed
-/// (see <see cref="RemotingSignature"/>) by an account of the ACL file; a send needs PUB on its topic, and the admin
-/// requests RocketMQ reserves for admins (creating and deleting topics, creating consumer groups) need an admin
-/// account. Anything else needs a valid signature only. A refusal is answered NO_PERMISSION with the reason.
+/// (see <see cref="RemotingSignature"/>) by an account of the ACL file; a send needs PUB on its topic, a 4.x client's
+/// heartbeat SUB on each consumer group it names and each topic they subscribe to, its unregister SUB on the consumer
+/// group it leaves (a producer's needs nothing more), and the admin requests RocketMQ reserves for admins (creating and
+/// deleting topics, creating consumer groups) need an admin account. Anything else needs a valid signature only. A
+/// refusal is answered NO_PERMISSION with the reason.
 /// </summary>
 public sealed partial class RemotingAccessControl(AclConfig acl, ILogger<RemotingAccessControl> logger) : IRemotingRequestGuard
 {
@@ -69,8 +72,35 @@ public sealed partial class RemotingAccessControl(AclConfig acl, ILogger<Remotin
     {
         RequestCode.SendMessage or RequestCode.SendMessageV2 or RequestCode.SendBatchMessage =>
             [new AccessRequirement(AclResourceKind.Topic, SendMessageHeader.Read(request).Topic ?? string.Empty, AclPermission.Pub)],
+        RequestCode.HeartBeat => HeartbeatRequirements(request),
+        RequestCode.UnregisterClient when request.Field("consumerGroup") is { Length: > 0 } group => [SubGroup(group)],
         _ => [],
     };
+
+    /// <summary>
+    /// What RocketMQ's plain ACL asks of a heartbeat: SUB on each consumer group and on each topic it subscribes to; the
+    /// group's retry topic, which a 4.x push consumer subscribes to itself, is covered by SUB on the group.
+    /// </summary>
+    private static IEnumerable<AccessRequirement> HeartbeatRequirements(RemotingCommand request)
+    {
+        HeartbeatData heartbeat;
+        try
+        {
+            heartbeat = request.ReadBody<HeartbeatData>();
+        }
+        catch (RemotingProtocolException)
+        {
+            // Names nothing to check; the processor answers the malformed body.
+            return [];
+        }
+
+        return heartbeat.ConsumerDataSet.SelectMany(consumer => consumer.SubscriptionDataSet
+            .Where(subscription => !subscription.Topic.StartsWith(ResourceNames.RetryPrefix, StringComparison.Ordinal))
+            .Select(subscription => new AccessRequirement(AclResourceKind.Topic, subscription.Topic, AclPermission.Sub))
+            .Prepend(SubGroup(consumer.GroupName)));
+    }
+
+    private static AccessRequirement SubGroup(string group) => new(AclResourceKind.Group, group, AclPermission.Sub);
 
     [LoggerMessage(1, LogLevel.Warning, "Refused remoting request code {Code} from {Peer} (access key {AccessKey}): NO_PERMISSION {Reason}")]
     private partial void LogRefused(int code, string peer, string accessKey, string reason);

@@ -204,7 +204,10 @@ internal sealed class CommitLog : IDisposable
         }
     }
 
-    /// <summary>Cuts the log at <paramref name="end"/>: shortens the segment holding it and deletes later segments (recovery only).</summary>
+    /// <summary>
+    /// Cuts the log at <paramref name="end"/>: shortens the segment holding it and deletes later segments (recovery, or
+    /// the appender after an fsync failed; nothing reads at or past <paramref name="end"/> then).
+    /// </summary>
     /// <returns>Bytes dropped and segment files deleted.</returns>
     public (long BytesDropped, int SegmentsDeleted) TruncateAt(long end)
     {

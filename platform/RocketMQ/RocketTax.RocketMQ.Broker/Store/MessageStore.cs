@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -40,9 +41,10 @@ public sealed class MessageStore : IMessageStore
     private readonly ConsumeQueueTable _queues;
     private readonly SafeFileHandle _lockFile;
     private readonly string _checkpointPath;
+    private readonly string _fencePath;
     private readonly byte[] _storeHost;
     private readonly bool _syncFlush;
-    private readonly Action<long>? _beforeGroupCommitSync;
+    private readonly StoreTestHooks? _hooks;
     private readonly Channel<PutRequest> _requests = Channel.CreateUnbounded<PutRequest>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
@@ -58,6 +60,7 @@ public sealed class MessageStore : IMessageStore
     private readonly List<(ConsumeQueue Queue, long FirstOffset)> _touched = [];
     private long _writeOffset;
     private CommitLogSegment? _activeSegment;
+    private bool _cutPending;
 
     private long _committedOffset;
     private long _lastCheckpointOffset = -1;
@@ -75,7 +78,7 @@ public sealed class MessageStore : IMessageStore
         ConsumeQueueTable queues,
         SafeFileHandle lockFile,
         long end,
-        Action<long>? beforeGroupCommitSync)
+        StoreTestHooks? hooks)
     {
         _options = options;
         _logger = logger;
@@ -84,9 +87,10 @@ public sealed class MessageStore : IMessageStore
         _queues = queues;
         _lockFile = lockFile;
         _checkpointPath = Path.Combine(options.StorePathRootDir, CheckpointFileName);
+        _fencePath = Path.Combine(options.StorePathRootDir, CommitLogFence.FileName);
         _storeHost = Encoding.UTF8.GetBytes(options.StoreHost);
         _syncFlush = options.FlushDiskType == FlushDiskType.SyncFlush;
-        _beforeGroupCommitSync = beforeGroupCommitSync;
+        _hooks = hooks;
         _writeOffset = end;
         _committedOffset = end;
         _activeSegment = commitLog.FindSegment(end);
@@ -121,18 +125,17 @@ public sealed class MessageStore : IMessageStore
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
         CancellationToken cancellationToken) =>
-        OpenAsync(options, logger, timeProvider, beforeGroupCommitSync: null, cancellationToken);
+        OpenAsync(options, logger, timeProvider, hooks: null, cancellationToken);
 
     /// <summary>
     /// Opens the store as <see cref="OpenAsync(MessageStoreOptions, ILogger{MessageStore}, TimeProvider, CancellationToken)"/>
-    /// does, calling <paramref name="beforeGroupCommitSync"/> with the commit-log end each SYNC_FLUSH group commit's
-    /// fsync covers, just before it: tests hold or fail that fsync with it.
+    /// does, calling <paramref name="hooks"/> before its disk operations: tests hold or fail them with it.
     /// </summary>
     internal static async Task<MessageStore> OpenAsync(
         MessageStoreOptions options,
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
-        Action<long>? beforeGroupCommitSync,
+        StoreTestHooks? hooks,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -141,7 +144,7 @@ public sealed class MessageStore : IMessageStore
         Validate(options);
 
         // Recovery is synchronous file I/O; keep it off the caller's thread.
-        var store = await Task.Run(() => Open(options, logger, timeProvider, beforeGroupCommitSync, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var store = await Task.Run(() => Open(options, logger, timeProvider, hooks, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (store._syncFlush)
         {
             store._groupCommit = GroupCommitService.Start(store.SyncGroup, store.Commit, store.FailGroup);
@@ -348,7 +351,7 @@ public sealed class MessageStore : IMessageStore
         MessageStoreOptions options,
         ILogger<MessageStore> logger,
         TimeProvider timeProvider,
-        Action<long>? beforeGroupCommitSync,
+        StoreTestHooks? hooks,
         CancellationToken cancellationToken)
     {
         var root = options.StorePathRootDir;
@@ -367,8 +370,16 @@ public sealed class MessageStore : IMessageStore
                 logger.CheckpointMissing(checkpointPath);
             }
 
-            var end = new StoreRecovery(commitLog, queues, checkpoint, logger).Run(cancellationToken);
-            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end, beforeGroupCommitSync);
+            var fencePath = Path.Combine(root, CommitLogFence.FileName);
+            var fence = CommitLogFence.TryRead(fencePath);
+            var end = new StoreRecovery(commitLog, queues, checkpoint, fence, logger).Run(cancellationToken);
+            if (fence is not null)
+            {
+                // Recovery cut the log at the fence; what is written from now on there is committed again.
+                CommitLogFence.Remove(fencePath);
+            }
+
+            var store = new MessageStore(options, logger, timeProvider, commitLog, queues, lockFile, end, hooks);
             // Make what recovery rebuilt durable and record it, so the next start does not redo it.
             store.Flush();
             return store;
@@ -508,8 +519,15 @@ public sealed class MessageStore : IMessageStore
     {
         if (_groupCommit is not null && _groupCommit.TryTakeFailure(out _))
         {
-            // The failed puts were answered by the group commit; write over their bytes.
-            RewindToCommitted();
+            // The failed puts were answered by the group commit; cut their bytes off and write in their place.
+            _cutPending = true;
+        }
+
+        if (_cutPending && !TryRewindToCommitted(out var cutFailure))
+        {
+            // Writing at the committed end behind the fence would let a restart cut these puts off after answering them.
+            FailGroup(_batch, cutFailure);
+            return;
         }
 
         var storeTimestamp = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
@@ -568,6 +586,7 @@ public sealed class MessageStore : IMessageStore
 
             foreach (var write in _writes)
             {
+                _hooks?.BeforeWrite?.Invoke(write.Segment.StartOffset + write.FilePosition);
                 RandomAccess.Write(write.Segment.Handle, _buffer.Array.AsSpan(write.BufferStart, write.Length), write.FilePosition);
                 write.Segment.MarkDirty();
             }
@@ -579,13 +598,14 @@ public sealed class MessageStore : IMessageStore
         }
         catch (Exception ex)
         {
-            // Nothing of the batch was published; the next batch overwrites whatever bytes did reach the files.
+            // Nothing of the batch was published, and what of it reached the files is cut off before it is answered.
             foreach (var (queue, firstOffset) in _touched)
             {
                 queue.Rollback(firstOffset);
             }
 
             _touched.Clear();
+            CutFailedBatch();
             FailGroup(_batch, ex);
             return;
         }
@@ -603,9 +623,11 @@ public sealed class MessageStore : IMessageStore
         }
         else if (!_groupCommit.TryHandOver(_batch, out var failure))
         {
-            // An fsync failed while this batch was being written behind the bytes it left uncovered.
+            // An fsync failed while this batch was being written behind the bytes it left uncovered. Cut first: the
+            // fence covers the batch's bytes already, but the cut is what remains should the fence have failed.
+            _cutPending = true;
+            TryRewindToCommitted(out _);
             FailGroup(_batch, failure);
-            RewindToCommitted();
             return;
         }
 
@@ -614,25 +636,90 @@ public sealed class MessageStore : IMessageStore
     }
 
     /// <summary>
+    /// Cuts the log at the start of a batch whose write failed part way (appender only): the whole entries that did reach
+    /// the files, a full disk's prefix of the batch, would be recovered by a restart before the next batch wrote over
+    /// them. Batches before it, still in the group commit under SYNC_FLUSH, end at or before that start and are kept.
+    /// </summary>
+    private void CutFailedBatch()
+    {
+        var start = Volatile.Read(ref _writeOffset);
+        try
+        {
+            _commitLog.TruncateAt(start);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The next batch writes over them; until it does, a restart could recover them.
+            _logger.CutFailed(ex, start);
+        }
+
+        _activeSegment = _commitLog.FindSegment(start);
+    }
+
+    /// <summary>
     /// Moves the appender back to the end of what was committed, after an fsync failed (appender only). By then every
     /// put written since that end has been failed, so no batch is in flight and the committed end is the durable one.
+    /// The failed puts' entries are cut off the files, not only left to be overwritten: a restart before the next
+    /// write would recover them. Their fence (<see cref="SyncGroup"/>) goes only once they are gone.
     /// </summary>
-    private void RewindToCommitted()
+    /// <returns>False when the cut failed; the appender tries again before its next write.</returns>
+    private bool TryRewindToCommitted([NotNullWhen(false)] out Exception? failure)
     {
         var end = Volatile.Read(ref _committedOffset);
+        try
+        {
+            _commitLog.TruncateAt(end);
+            CommitLogFence.Remove(_fencePath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.CutFailed(ex, end);
+            failure = ex;
+            return false;
+        }
+
+        _cutPending = false;
         Volatile.Write(ref _writeOffset, end);
         _activeSegment = _commitLog.FindSegment(end);
         foreach (var queue in _queues.Queues)
         {
             queue.Rollback(queue.MaxOffset);
         }
+
+        failure = null;
+        return true;
     }
 
     /// <summary>SYNC_FLUSH's fsync of a group, on the group commit's thread.</summary>
     private void SyncGroup(CommitGroup group)
     {
-        _beforeGroupCommitSync?.Invoke(group.EndOffset);
-        group.SyncSegments();
+        try
+        {
+            _hooks?.BeforeGroupCommitSync?.Invoke(group.EndOffset);
+            group.SyncSegments();
+        }
+        catch
+        {
+            // Fenced before anyone learns of the failure: the puts are about to be answered as failed, while their
+            // entries stay in the files, valid, until the appender cuts them off.
+            FenceUncommitted();
+            throw;
+        }
+    }
+
+    /// <summary>Records durably that nothing past the committed end may be recovered (group commit's thread, after a failed fsync).</summary>
+    private void FenceUncommitted()
+    {
+        var end = Volatile.Read(ref _committedOffset);
+        try
+        {
+            CommitLogFence.Write(_fencePath, end);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The appender's cut still removes the entries; until it does, a kill -9 could bring them back.
+            _logger.FenceFailed(ex, end);
+        }
     }
 
     /// <summary>Makes a group's messages readable and answers its puts: on the appender, or the group commit's thread.</summary>

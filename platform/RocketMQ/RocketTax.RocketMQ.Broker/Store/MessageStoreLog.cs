@@ -52,4 +52,12 @@ internal static partial class MessageStoreLog
     [LoggerMessage(EventId = 14, Level = LogLevel.Information,
         Message = "Deleted {Segments} expired commit-log segment(s) and {QueueFiles} consume-queue file(s); commit log now starts at {MinOffset}")]
     public static partial void SegmentsDeleted(this ILogger logger, int segments, int queueFiles, long minOffset);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error,
+        Message = "An fsync failed and the commit log could not be fenced at offset {Offset}; until the failed messages' entries are cut off, a restart after a crash could deliver them")]
+    public static partial void FenceFailed(this ILogger logger, Exception exception, long offset);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Error,
+        Message = "Cutting the entries of failed sends off the commit log at offset {Offset} failed")]
+    public static partial void CutFailed(this ILogger logger, Exception exception, long offset);
 }

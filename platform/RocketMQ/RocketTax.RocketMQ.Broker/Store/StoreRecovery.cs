@@ -4,7 +4,8 @@ namespace RocketTax.RocketMQ.Broker.Store;
 
 /// <summary>Brings the commit log and consume queues back to a consistent state when the store opens.</summary>
 /// <remarks>
-/// 1. Validate the commit log from the last segment (or the checkpoint, if earlier) and truncate at the first bad entry.
+/// 1. Validate the commit log from the last segment (or the checkpoint, if earlier) and truncate at the first bad entry,
+///    or at the fence of puts answered as failed (<see cref="CommitLogFence"/>) if that comes first.
 /// 2. Drop consume-queue entries that point at or past the new end.
 /// 3. Re-dispatch commit-log entries missing from their consume queue, starting where the checkpoint says the
 ///    queues were flushed, or earlier for a queue that is shorter than the checkpoint recorded (deleted or cut).
@@ -16,14 +17,16 @@ internal sealed class StoreRecovery
     private readonly CommitLog _commitLog;
     private readonly ConsumeQueueTable _queues;
     private readonly StoreCheckpoint? _checkpoint;
+    private readonly long? _fence;
     private readonly ILogger _logger;
     private long _redispatched;
 
-    public StoreRecovery(CommitLog commitLog, ConsumeQueueTable queues, StoreCheckpoint? checkpoint, ILogger logger)
+    public StoreRecovery(CommitLog commitLog, ConsumeQueueTable queues, StoreCheckpoint? checkpoint, long? fence, ILogger logger)
     {
         _commitLog = commitLog;
         _queues = queues;
         _checkpoint = checkpoint;
+        _fence = fence;
         _logger = logger;
     }
 
@@ -89,6 +92,12 @@ internal sealed class StoreRecovery
         }
 
         var end = _commitLog.Scan(from, visitor: null);
+        if (_fence < end)
+        {
+            // Valid entries, but of puts answered as failed: their producers sent them again.
+            end = _fence.Value;
+        }
+
         var (bytesDropped, segmentsDeleted) = _commitLog.TruncateAt(end);
         if (bytesDropped > 0 || segmentsDeleted > 0)
         {
