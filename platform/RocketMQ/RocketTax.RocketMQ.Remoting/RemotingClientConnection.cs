@@ -82,6 +82,14 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         try
         {
             await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            // The reader fails the callers it finds waiting once the connection closed; one that registered after it
+            // looked (the request queued just before the writer stopped) fails here instead of at its timeout.
+            Interlocked.MemoryBarrier();
+            if (_closing.IsCancellationRequested)
+            {
+                answer.TrySetException(new RemotingException(_address, "the connection closed before the request was answered"));
+            }
+
             return await answer.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -118,6 +126,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         await Task.Yield();
+        Exception? broken = null;
         try
         {
             while (await _outgoing.Reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
@@ -141,11 +150,13 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or RemotingProtocolException)
         {
             // The reader sees the broken socket too and fails every waiting caller.
+            broken = ex;
             await Close().ConfigureAwait(false);
         }
         finally
         {
-            await _writer.CompleteAsync().ConfigureAwait(false);
+            // Completed with the failure, the writer drops what it still buffers instead of writing it to a closed socket.
+            await _writer.CompleteAsync(broken).ConfigureAwait(false);
         }
     }
 
