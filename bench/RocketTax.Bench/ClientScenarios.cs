@@ -13,6 +13,9 @@ public static class ClientScenarios
 {
     private const string SentAtProperty = "bench-sent-ticks";
 
+    // A second of sends at 1,000 msg/s, a fifth of one at 5,000: far above what a healthy broker keeps in flight.
+    private const int MaxPacedInFlight = 1_000;
+
     public static async Task<ProduceResult> ProduceAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
@@ -36,13 +39,12 @@ public static class ClientScenarios
         var latencies = new LatencyRecorder(total);
         long failed = 0;
         var clock = Stopwatch.StartNew();
-        await PaceAsync(options.Rate, total, async () =>
+        await PaceAsync(options.Rate, total, async due =>
         {
-            var issued = Stopwatch.GetTimestamp();
             try
             {
                 await producer.SendAsync(new Message("client-latency-topic", body) { Tag = "2021S1" }, cancellationToken);
-                latencies.Record(Stopwatch.GetTimestamp() - issued);
+                latencies.Record(Stopwatch.GetTimestamp() - due);
             }
             catch (RocketMQException)
             {
@@ -96,12 +98,12 @@ public static class ClientScenarios
         var cpuBefore = CpuMark.Now(broker.Resources);
         long failed = 0;
         var clock = Stopwatch.StartNew();
-        await PaceAsync(options.Rate, total, async () =>
+        await PaceAsync(options.Rate, total, async due =>
         {
             var message = new Message(Topic, body)
             {
                 Tag = "2021S1",
-                Properties = new Dictionary<string, string> { [SentAtProperty] = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture) },
+                Properties = new Dictionary<string, string> { [SentAtProperty] = due.ToString(CultureInfo.InvariantCulture) },
             };
             try
             {
@@ -176,10 +178,17 @@ public static class ClientScenarios
         }
     };
 
-    /// <summary>Starts <paramref name="total"/> operations at <paramref name="rate"/> per second (in 1 ms ticks), without waiting for earlier ones.</summary>
-    private static async Task PaceAsync(int rate, int total, Func<Task> operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="total"/> operations at <paramref name="rate"/> per second (in 1 ms ticks), without waiting
+    /// for earlier ones, and hands each the <see cref="Stopwatch"/> timestamp it was due at: latency counted from
+    /// there includes any time the pacer was late. At most <see cref="MaxPacedInFlight"/> run at once: past that the
+    /// pacer waits (and the wait shows in the latencies), so a stalled broker makes the run slow, not the load
+    /// generator pile up sends until its own GC and thread pool collapse.
+    /// </summary>
+    private static async Task PaceAsync(int rate, int total, Func<long, Task> operation, CancellationToken cancellationToken)
     {
         var inFlight = new List<Task>(total);
+        using var slots = new SemaphoreSlim(MaxPacedInFlight, MaxPacedInFlight);
         var start = Stopwatch.GetTimestamp();
         var interval = (double)Stopwatch.Frequency / rate;
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
@@ -189,12 +198,25 @@ public static class ClientScenarios
             var now = Stopwatch.GetTimestamp();
             while (issued < total && start + (long)(issued * interval) <= now)
             {
-                inFlight.Add(operation());
+                await slots.WaitAsync(cancellationToken);
+                inFlight.Add(Release(operation(start + (long)(issued * interval)), slots));
                 issued++;
             }
         }
 
         await Task.WhenAll(inFlight);
+
+        static async Task Release(Task operation, SemaphoreSlim slots)
+        {
+            try
+            {
+                await operation;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
     }
 
     private static ProduceResult Result(string scenario, string setting, long count, long failed, TimeSpan elapsed, LatencyRecorder latencies, BrokerLauncher broker, CpuMark cpuBefore) =>
