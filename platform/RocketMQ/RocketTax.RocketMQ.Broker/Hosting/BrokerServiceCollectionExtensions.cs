@@ -36,6 +36,7 @@ public static class BrokerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PopJournal>>()));
         services.AddSingleton<PopManager>();
+        services.AddSingleton<ConsumerOffsetManager>();
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<SubscriptionGroupManager>();
         services.AddSingleton<SubscriptionGroupAdminProcessor>();
@@ -65,6 +66,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddBrokerAccessControl(config);
         services.AddHostedService<ExpiredSegmentCleaner>();
         services.AddHostedService<PopReviveService>();
+        services.AddHostedService<ConsumerOffsetFlushService>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerMessageService>());
         services.AddHostedService(sp => sp.GetRequiredService<TransactionalMessageService>());
         services.AddGrpc(options =>
