@@ -5,6 +5,7 @@ using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Pull;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Managers.Transactions;
 using RocketTax.RocketMQ.Broker.Remoting;
@@ -37,6 +38,8 @@ public static class BrokerServiceCollectionExtensions
             sp.GetRequiredService<ILogger<PopJournal>>()));
         services.AddSingleton<PopManager>();
         services.AddSingleton<ConsumerOffsetManager>();
+        services.AddSingleton<QueueArrivals>();
+        services.AddSingleton<MessagePuller>();
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<SubscriptionGroupManager>();
         services.AddSingleton<SubscriptionGroupAdminProcessor>();
@@ -92,12 +95,15 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<SendMessageProcessor>();
         services.AddSingleton<ConsumerConnectionProcessor>();
         services.AddSingleton<ClientManageProcessor>();
+        services.AddSingleton<PullMessageProcessor>();
+        services.AddSingleton<ConsumerOffsetProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
             [
                 sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
                 sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
-                sp.GetRequiredService<ClientManageProcessor>(),
+                sp.GetRequiredService<ClientManageProcessor>(), sp.GetRequiredService<PullMessageProcessor>(),
+                sp.GetRequiredService<ConsumerOffsetProcessor>(),
             ],
             sp.GetRequiredService<ILogger<RemotingServer>>(),
             sp.GetService<IRemotingRequestGuard>()));
