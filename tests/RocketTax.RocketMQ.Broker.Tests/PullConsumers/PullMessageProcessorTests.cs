@@ -251,7 +251,7 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
             [
                 services.GetRequiredService<PullMessageProcessor>(),
                 inMemoryBytes is { } bytes ? new ConsumerOffsetProcessor(
-                    services.GetRequiredService<ConsumerOffsetManager>(), store, services.GetRequiredService<TopicManager>(),
+                    services.GetRequiredService<ConsumerOffsetManager>(), services.GetRequiredService<MessagePuller>(), store, services.GetRequiredService<TopicManager>(),
                     services.GetRequiredService<ClientManager>(), services.GetRequiredService<BrokerIdentity>()) { InMemoryBytes = bytes } : offsets,
                 services.GetRequiredService<ClientManageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>(),
             ],

@@ -61,8 +61,12 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<NotifyClientTerminationHandler>();
         services.AddSingleton<EndTransactionHandler>();
         services.AddSingleton<RecallMessageHandler>();
+        services.AddSingleton<PullMessageHandler>();
+        services.AddSingleton<UpdateOffsetHandler>();
+        services.AddSingleton<GetOffsetHandler>();
+        services.AddSingleton<QueryOffsetHandler>();
 
-        // Registered, gRPC resolves the endpoint instead of constructing it with its 13 dependencies on every call.
+        // Registered, gRPC resolves the endpoint instead of constructing it with its 17 dependencies on every call.
         services.AddSingleton<MessagingServiceEndpoint>();
 
         services.AddBrokerCluster(config, tlsCertificate);

@@ -22,7 +22,7 @@ namespace RocketTax.RocketMQ.Broker.Managers.Pull;
 /// its start for <c>CONSUME_FROM_FIRST_OFFSET</c>).
 /// </remarks>
 public sealed class ConsumerOffsetProcessor(
-    ConsumerOffsetManager offsets, IMessageStore store, TopicManager topics, ClientManager clients, BrokerIdentity identity)
+    ConsumerOffsetManager offsets, MessagePuller puller, IMessageStore store, TopicManager topics, ClientManager clients, BrokerIdentity identity)
     : IRemotingRequestProcessor
 {
     private const long InMemoryPercent = 40;
@@ -92,38 +92,8 @@ public sealed class ConsumerOffsetProcessor(
         {
             RequestCode.GetMaxOffset => store.GetMaxOffset(topic, queueId),
             RequestCode.GetMinOffset => store.GetMinOffset(topic, queueId),
-            _ => OffsetAtTime(topic, queueId, request.RequiredNumber("timestamp")),
+            _ => puller.OffsetAt(topic, queueId, request.RequiredNumber("timestamp")),
         });
-    }
-
-    /// <summary>The first offset whose message was stored at or after <paramref name="timestamp"/> (ms); the queue's end when none was.</summary>
-    private long OffsetAtTime(string topic, int queueId, long timestamp)
-    {
-        var low = store.GetMinOffset(topic, queueId);
-        var high = store.GetMaxOffset(topic, queueId);
-        while (low < high)
-        {
-            var middle = low + ((high - low) / 2);
-            if (StoreTimestamp(topic, queueId, middle) < timestamp)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
-    }
-
-    /// <summary>When the message at <paramref name="offset"/> was stored; one whose segment is gone counts as before any time.</summary>
-    private long StoreTimestamp(string topic, int queueId, long offset)
-    {
-        Span<ConsumeQueueEntry> entry = stackalloc ConsumeQueueEntry[1];
-        return store.ReadQueueEntries(topic, queueId, offset, entry) == 1 && store.ReadMessage(entry[0]) is { } message
-            ? message.StoreTimestamp
-            : long.MinValue;
     }
 
     private static ConsumerQueueKey Key(RemotingCommand request) => new(

@@ -84,4 +84,34 @@ public sealed class MessagePuller(IMessageStore store, QueueArrivals arrivals, T
         var status = found.Count > 0 ? PullStatus.Found : next > offset ? PullStatus.NoMatchedMessage : PullStatus.NoNewMessage;
         return new PullResult(status, found, next, min, max);
     }
+
+    /// <summary>The first offset of the queue whose message was stored at or after <paramref name="timestampMillis"/>; the queue's end when none was.</summary>
+    public long OffsetAt(string topic, int queueId, long timestampMillis)
+    {
+        var low = store.GetMinOffset(topic, queueId);
+        var high = store.GetMaxOffset(topic, queueId);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (StoreTimestamp(topic, queueId, middle) < timestampMillis)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>When the message at <paramref name="offset"/> was stored; one whose segment is gone counts as before any time.</summary>
+    private long StoreTimestamp(string topic, int queueId, long offset)
+    {
+        Span<ConsumeQueueEntry> entry = stackalloc ConsumeQueueEntry[1];
+        return store.ReadQueueEntries(topic, queueId, offset, entry) == 1 && store.ReadMessage(entry[0]) is { } message
+            ? message.StoreTimestamp
+            : long.MinValue;
+    }
 }

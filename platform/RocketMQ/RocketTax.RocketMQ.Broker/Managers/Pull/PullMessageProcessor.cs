@@ -104,23 +104,14 @@ public sealed partial class PullMessageProcessor(
 
     private static bool TryParseFilter(string? expression, string? type, out IMessageFilter filter, out string? error)
     {
-        if (string.Equals(type, "SQL92", StringComparison.OrdinalIgnoreCase))
-        {
-            var parsed = SqlFilter.TryParse(expression, out var sql, out error);
-            filter = sql;
-            return parsed;
-        }
-
-        if (type is not (null or "" or "TAG"))
+        if (type is not (null or "" or "TAG" or "SQL92"))
         {
             filter = TagFilter.All;
             error = $"expression type '{type}' is unknown: use TAG or SQL92";
             return false;
         }
 
-        var tagParsed = TagFilter.TryParse(expression, out var tags, out error);
-        filter = tags;
-        return tagParsed;
+        return MessageFilters.TryParse(expression, type == "SQL92", out filter, out error);
     }
 
     private RemotingCommand Answer(RemotingCommand request, PullMessageHeader header, PullResult result)
