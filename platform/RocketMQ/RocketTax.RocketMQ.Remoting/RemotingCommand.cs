@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RocketTax.RocketMQ.Remoting.FastJson;
@@ -81,6 +82,19 @@ public sealed class RemotingCommand
 
     /// <summary>The header field <paramref name="name"/>, or null.</summary>
     public string? Field(string name) => ExtFields is not null && ExtFields.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>The header field <paramref name="name"/>; throws <see cref="RemotingProtocolException"/> when it is missing or blank.</summary>
+    public string RequiredField(string name) =>
+        Field(name) is { Length: > 0 } value ? value : throw new RemotingProtocolException($"request code {Code} needs the header field '{name}'");
+
+    /// <summary>The header field <paramref name="name"/> as a whole number; throws <see cref="RemotingProtocolException"/> when it is missing or not one.</summary>
+    public long RequiredNumber(string name, long min = long.MinValue, long max = long.MaxValue)
+    {
+        var text = RequiredField(name);
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw new RemotingProtocolException($"request code {Code} has '{text}' in header field '{name}': expected a whole number from {min} to {max}");
+    }
 
     /// <summary>The body read as RocketMQ's JSON; throws <see cref="RemotingProtocolException"/> when it is missing or not that shape.</summary>
     public T ReadBody<T>()

@@ -154,6 +154,43 @@ public sealed class RawBrokerClient : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
+    public async Task<UpdateOffsetResponse> UpdateOffsetAsync(string group, string topic, int queueId, long offset, CancellationToken cancellationToken) =>
+        await _client.UpdateOffsetAsync(
+            new UpdateOffsetRequest { Group = new Resource { Name = group }, MessageQueue = Queue(topic, queueId), Offset = offset },
+            Headers(), Deadline(), cancellationToken);
+
+    public async Task<GetOffsetResponse> GetOffsetAsync(string group, string topic, int queueId, CancellationToken cancellationToken) =>
+        await _client.GetOffsetAsync(
+            new GetOffsetRequest { Group = new Resource { Name = group }, MessageQueue = Queue(topic, queueId) }, Headers(), Deadline(), cancellationToken);
+
+    /// <summary>PullMessage: the stream's status, messages and next offset.</summary>
+    public async Task<(Apache.Rocketmq.V2.Status Status, IReadOnlyList<Message> Messages, long NextOffset)> PullAsync(
+        string group, string topic, int queueId, long offset, CancellationToken cancellationToken)
+    {
+        var request = new PullMessageRequest
+        {
+            Group = new Resource { Name = group }, MessageQueue = Queue(topic, queueId), Offset = offset, BatchSize = 32,
+            LongPollingTimeout = Duration.FromTimeSpan(TimeSpan.Zero),
+        };
+        using var call = _client.PullMessage(request, Headers(), Deadline(), cancellationToken);
+        Apache.Rocketmq.V2.Status? status = null;
+        var messages = new List<Message>();
+        long next = -1;
+        await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            switch (response.ContentCase)
+            {
+                case PullMessageResponse.ContentOneofCase.Status: status = response.Status; break;
+                case PullMessageResponse.ContentOneofCase.Message: messages.Add(response.Message); break;
+                case PullMessageResponse.ContentOneofCase.NextOffset: next = response.NextOffset; break;
+            }
+        }
+
+        return (status ?? throw new InvalidOperationException("the pull stream carried no status"), messages, next);
+    }
+
+    private static MessageQueue Queue(string topic, int queueId) => new() { Topic = new Resource { Name = topic }, Id = queueId };
+
     private static DateTime Deadline() => DateTime.UtcNow + CallTimeout;
 
     private Metadata Headers()

@@ -17,6 +17,7 @@ namespace RocketTax.RocketMQ.Broker.Cluster;
 public sealed partial class BrokerAdminProcessor(
     TopicManager topics,
     PopManager pop,
+    ConsumerOffsetManager offsets,
     IMessageStore store,
     BrokerIdentity identity,
     BrokerConfig config,
@@ -149,7 +150,7 @@ public sealed partial class BrokerAdminProcessor(
         var onlyTopic = request.Field("topic");
         var body = new ConsumeStatsBody();
         var topicNames = string.IsNullOrEmpty(onlyTopic)
-            ? topics.All.Select(t => t.Name).Where(t => pop.GroupsOf(t).Contains(group)).ToList()
+            ? topics.All.Select(t => t.Name).Where(t => pop.GroupsOf(t).Contains(group) || offsets.GroupsOf(t).Contains(group)).ToList()
             : [onlyTopic];
         foreach (var name in topicNames.Order(StringComparer.Ordinal))
         {
@@ -161,8 +162,11 @@ public sealed partial class BrokerAdminProcessor(
             for (var queueId = 0; queueId < topic.QueueCount; queueId++)
             {
                 var brokerOffset = store.GetMaxOffset(name, queueId);
-                // A group that never consumed a queue starts at its oldest message, so that is its progress.
-                var consumerOffset = pop.GetConsumeOffset(group, name, queueId) ?? store.GetMinOffset(name, queueId);
+                // A group that never consumed a queue starts at its oldest message, so that is its progress; a group that
+                // pops has its POP progress, one that pulls the offset it committed.
+                var consumerOffset = pop.GetConsumeOffset(group, name, queueId)
+                    ?? offsets.Query(new ConsumerQueueKey(group, name, queueId))
+                    ?? store.GetMinOffset(name, queueId);
                 // POP hands messages out without a pull offset of its own; what was handed out and not acked counts as lag.
                 body.OffsetTable.Add(new MessageQueueKey(identity.BrokerName, queueId, name),
                     new OffsetWrapper(brokerOffset, consumerOffset, StoreTimestampBefore(name, queueId, consumerOffset), consumerOffset));

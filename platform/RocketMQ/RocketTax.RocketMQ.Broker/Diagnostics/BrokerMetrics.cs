@@ -26,12 +26,14 @@ public sealed class BrokerMetrics
     private readonly Histogram<double> _storeDuration;
     private readonly IMessageStore _store;
     private readonly PopManager _pop;
+    private readonly ConsumerOffsetManager _offsets;
     private readonly TopicManager _topics;
 
-    public BrokerMetrics(IMeterFactory meters, IMessageStore store, PopManager pop, TopicManager topics)
+    public BrokerMetrics(IMeterFactory meters, IMessageStore store, PopManager pop, ConsumerOffsetManager offsets, TopicManager topics)
     {
         _store = store;
         _pop = pop;
+        _offsets = offsets;
         _topics = topics;
         var meter = meters.Create(BrokerDiagnostics.Name, typeof(BrokerMetrics).Assembly.GetName().Version?.ToString());
         _messagesIn = meter.CreateCounter<long>("rocketmq.messages.in", "{message}", "Messages producers sent that this broker stored.");
@@ -91,7 +93,10 @@ public sealed class BrokerMetrics
 
     private IEnumerable<Measurement<long>> ObserveConsumerLag()
     {
-        foreach (var (key, consumeOffset) in _pop.ConsumeOffsets())
+        var popped = _pop.ConsumeOffsets();
+        var poppedKeys = popped.Select(p => p.Key).ToHashSet();
+        // A queue a group both pops and pulls from counts once, by its POP progress.
+        foreach (var (key, consumeOffset) in popped.Concat(_offsets.All().Where(o => !poppedKeys.Contains(o.Key))))
         {
             var lag = Math.Max(0, _store.GetMaxOffset(key.Topic, key.QueueId) - consumeOffset);
             yield return new Measurement<long>(

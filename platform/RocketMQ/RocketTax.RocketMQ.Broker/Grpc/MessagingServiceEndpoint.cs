@@ -22,6 +22,10 @@ public sealed class MessagingServiceEndpoint(
     NotifyClientTerminationHandler notifyClientTermination,
     EndTransactionHandler endTransaction,
     RecallMessageHandler recallMessage,
+    PullMessageHandler pullMessage,
+    UpdateOffsetHandler updateOffset,
+    GetOffsetHandler getOffset,
+    QueryOffsetHandler queryOffset,
     IHostApplicationLifetime lifetime) : MessagingService.MessagingServiceBase
 {
     public override Task<QueryRouteResponse> QueryRoute(QueryRouteRequest request, ServerCallContext context) =>
@@ -71,17 +75,27 @@ public sealed class MessagingServiceEndpoint(
     public override Task<EndTransactionResponse> EndTransaction(EndTransactionRequest request, ServerCallContext context) =>
         endTransaction.HandleAsync(request, ClientMetadata.From(context), context.CancellationToken);
 
-    public override async Task PullMessage(PullMessageRequest request, IServerStreamWriter<PullMessageResponse> responseStream, ServerCallContext context) =>
-        await responseStream.WriteAsync(new PullMessageResponse { Status = NotImplemented("PullMessage") }).ConfigureAwait(false);
+    public override async Task PullMessage(PullMessageRequest request, IServerStreamWriter<PullMessageResponse> responseStream, ServerCallContext context)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await pullMessage.HandleAsync(request, responseStream, ClientMetadata.From(context), context.Deadline, stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The client hung up or the broker is shutting down; a pull changes nothing on the broker, so nothing is undone.
+        }
+    }
 
     public override Task<UpdateOffsetResponse> UpdateOffset(UpdateOffsetRequest request, ServerCallContext context) =>
-        Task.FromResult(new UpdateOffsetResponse { Status = NotImplemented("UpdateOffset") });
+        Task.FromResult(updateOffset.Handle(request, ClientMetadata.From(context)));
 
     public override Task<GetOffsetResponse> GetOffset(GetOffsetRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetOffsetResponse { Status = NotImplemented("GetOffset") });
+        Task.FromResult(getOffset.Handle(request, ClientMetadata.From(context)));
 
     public override Task<QueryOffsetResponse> QueryOffset(QueryOffsetRequest request, ServerCallContext context) =>
-        Task.FromResult(new QueryOffsetResponse { Status = NotImplemented("QueryOffset") });
+        Task.FromResult(queryOffset.Handle(request, ClientMetadata.From(context)));
 
     // Kestrel's header dictionary, as ClientMetadata reads it: context.RequestHeaders copies every header of the call.
     public override Task<RecallMessageResponse> RecallMessage(RecallMessageRequest request, ServerCallContext context) =>

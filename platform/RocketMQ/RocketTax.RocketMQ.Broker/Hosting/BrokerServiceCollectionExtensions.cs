@@ -5,6 +5,7 @@ using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Pull;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Managers.Transactions;
 using RocketTax.RocketMQ.Broker.Remoting;
@@ -36,6 +37,9 @@ public static class BrokerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PopJournal>>()));
         services.AddSingleton<PopManager>();
+        services.AddSingleton<ConsumerOffsetManager>();
+        services.AddSingleton<QueueArrivals>();
+        services.AddSingleton<MessagePuller>();
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<SubscriptionGroupManager>();
         services.AddSingleton<SubscriptionGroupAdminProcessor>();
@@ -57,14 +61,19 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<NotifyClientTerminationHandler>();
         services.AddSingleton<EndTransactionHandler>();
         services.AddSingleton<RecallMessageHandler>();
+        services.AddSingleton<PullMessageHandler>();
+        services.AddSingleton<UpdateOffsetHandler>();
+        services.AddSingleton<GetOffsetHandler>();
+        services.AddSingleton<QueryOffsetHandler>();
 
-        // Registered, gRPC resolves the endpoint instead of constructing it with its 13 dependencies on every call.
+        // Registered, gRPC resolves the endpoint instead of constructing it with its 17 dependencies on every call.
         services.AddSingleton<MessagingServiceEndpoint>();
 
         services.AddBrokerCluster(config, tlsCertificate);
         services.AddBrokerAccessControl(config);
         services.AddHostedService<ExpiredSegmentCleaner>();
         services.AddHostedService<PopReviveService>();
+        services.AddHostedService<ConsumerOffsetFlushService>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerMessageService>());
         services.AddHostedService(sp => sp.GetRequiredService<TransactionalMessageService>());
         services.AddGrpc(options =>
@@ -90,12 +99,15 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<SendMessageProcessor>();
         services.AddSingleton<ConsumerConnectionProcessor>();
         services.AddSingleton<ClientManageProcessor>();
+        services.AddSingleton<PullMessageProcessor>();
+        services.AddSingleton<ConsumerOffsetProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
             [
                 sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
                 sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
-                sp.GetRequiredService<ClientManageProcessor>(),
+                sp.GetRequiredService<ClientManageProcessor>(), sp.GetRequiredService<PullMessageProcessor>(),
+                sp.GetRequiredService<ConsumerOffsetProcessor>(),
             ],
             sp.GetRequiredService<ILogger<RemotingServer>>(),
             sp.GetService<IRemotingRequestGuard>()));

@@ -42,18 +42,19 @@ public sealed class ClientManageProcessor(ClientManager clients) : IRemotingRequ
 
         foreach (var producer in heartbeat.ProducerDataSet)
         {
-            Touch(request, peer, heartbeat.ClientId, ClientType.Producer, producer.GroupName, messageModel: null);
+            Touch(request, peer, heartbeat.ClientId, ClientType.Producer, producer.GroupName, messageModel: null, subscriptions: []);
         }
 
         foreach (var consumer in heartbeat.ConsumerDataSet)
         {
             // The consumer views know push (passive) and the rest (active); a 4.x pull consumer is active as a simple one is.
             var type = consumer.ConsumeType == ConsumePassively ? ClientType.PushConsumer : ClientType.SimpleConsumer;
-            Touch(request, peer, heartbeat.ClientId, type, consumer.GroupName, consumer.MessageModel);
+            Touch(request, peer, heartbeat.ClientId, type, consumer.GroupName, consumer.MessageModel, consumer.SubscriptionDataSet);
         }
     }
 
-    private void Touch(RemotingCommand request, string peer, string clientId, ClientType type, string? group, string? messageModel)
+    private void Touch(
+        RemotingCommand request, string peer, string clientId, ClientType type, string? group, string? messageModel, IReadOnlyList<SubscriptionData> subscriptions)
     {
         if (!string.IsNullOrEmpty(group))
         {
@@ -62,6 +63,7 @@ public sealed class ClientManageProcessor(ClientManager clients) : IRemotingRequ
                 Address = peer,
                 Version = request.Version,
                 MessageModel = messageModel,
+                Subscriptions = subscriptions,
             });
         }
     }

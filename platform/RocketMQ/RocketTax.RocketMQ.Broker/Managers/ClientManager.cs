@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Apache.Rocketmq.V2;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 
@@ -50,6 +51,21 @@ public sealed class ClientManager(TimeProvider time)
 
     /// <summary>Forgets the client in one consumer group (it shut that consumer down).</summary>
     public void RemoveConsumer(string clientId, string group) => _clients.TryRemove((clientId, group, false), out _);
+
+    /// <summary>
+    /// The subscription of <paramref name="topic"/> the live consumers of <paramref name="group"/> sent in their heartbeats
+    /// (the latest heartbeat's, should they differ), or null when none subscribes to it: how a 4.x push consumer, which
+    /// pulls without its expression, is filtered.
+    /// </summary>
+    public SubscriptionData? Subscription(string group, string topic) => Online()
+        .Where(client => client.Type != ClientType.Producer && client.Group == group)
+        .OrderByDescending(client => client.LastSeen)
+        .SelectMany(client => client.Subscriptions)
+        .FirstOrDefault(subscription => subscription.Topic == topic);
+
+    /// <summary>Client ids of the live consumers of <paramref name="group"/>.</summary>
+    public IReadOnlyList<string> ConsumerIds(string group) =>
+        [.. Online().Where(client => client.Type != ClientType.Producer && client.Group == group).Select(client => client.ClientId).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>Clients heard from within <see cref="Expiry"/>.</summary>
     public IReadOnlyList<ConnectedClient> Online()

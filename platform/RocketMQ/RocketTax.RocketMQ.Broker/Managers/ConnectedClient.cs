@@ -1,4 +1,5 @@
 using Apache.Rocketmq.V2;
+using RocketTax.RocketMQ.Remoting.Body;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 
@@ -13,4 +14,7 @@ public sealed record ConnectedClient(string ClientId, ClientType Type, string? G
 
     /// <summary><c>CLUSTERING</c> or <c>BROADCASTING</c>, when the consumer said (remoting clients; gRPC consumers cluster).</summary>
     public string? MessageModel { get; init; }
+
+    /// <summary>The topics a consumer subscribes to, with their expressions, as its heartbeat said (remoting consumers).</summary>
+    public IReadOnlyList<SubscriptionData> Subscriptions { get; init; } = [];
 }

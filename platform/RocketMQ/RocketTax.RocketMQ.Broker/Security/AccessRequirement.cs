@@ -8,7 +8,8 @@ public sealed record AccessRequirement(AclResourceKind Kind, string Name, AclPer
 {
     /// <summary>
     /// What each RPC needs, as RocketMQ's plain ACL asks it: PUB on the topic to send, recall or end a transaction, SUB on
-    /// topic and group to receive, ack, renew, forward to the DLQ or be assigned queues, either on the topic to
+    /// topic and group to receive, ack, renew, forward to the DLQ, be assigned queues, pull or get and update an offset,
+    /// SUB on the topic to query a queue's offsets, either on the topic to
     /// query its route, SUB on the group of a consumer's heartbeat. The rest needs a valid signature only.
     /// </summary>
     public static IReadOnlyList<AccessRequirement> Of(IMessage request) => request switch
@@ -22,6 +23,10 @@ public sealed record AccessRequirement(AclResourceKind Kind, string Name, AclPer
         ChangeInvisibleDurationRequest change => Consume(change.Topic, change.Group),
         ForwardMessageToDeadLetterQueueRequest forward => Consume(forward.Topic, forward.Group),
         QueryAssignmentRequest assignment => Consume(assignment.Topic, assignment.Group),
+        PullMessageRequest pull => Consume(pull.MessageQueue?.Topic, pull.Group),
+        UpdateOffsetRequest update => Consume(update.MessageQueue?.Topic, update.Group),
+        GetOffsetRequest get => Consume(get.MessageQueue?.Topic, get.Group),
+        QueryOffsetRequest query => [new(AclResourceKind.Topic, query.MessageQueue?.Topic?.Name ?? string.Empty, AclPermission.Sub)],
         HeartbeatRequest { Group.Name.Length: > 0 } heartbeat => [SubGroup(heartbeat.Group.Name)],
         _ => [],
     };

@@ -11,7 +11,7 @@ namespace RocketTax.RocketMQ.Broker.Security;
 /// RocketMQ 4.x's plain ACL on the broker's remoting port when <c>aclEnable=true</c>: every request must be signed
 /// (see <see cref="RemotingSignature"/>) by an account of the ACL file; a send needs PUB on its topic, a 4.x client's
 /// heartbeat SUB on each consumer group it names and each topic they subscribe to, its unregister SUB on the consumer
-/// group it leaves (a producer's needs nothing more), and the admin requests RocketMQ reserves for admins (creating and
+/// group it leaves (a producer's needs nothing more), a pull and a consumer-offset query or update SUB on their group and topic, and the admin requests RocketMQ reserves for admins (creating and
 /// deleting topics, creating consumer groups) need an admin account. Anything else needs a valid signature only. A
 /// refusal is answered NO_PERMISSION with the reason.
 /// </summary>
@@ -74,8 +74,25 @@ public sealed partial class RemotingAccessControl(AclConfig acl, ILogger<Remotin
             [new AccessRequirement(AclResourceKind.Topic, SendMessageHeader.Read(request).Topic ?? string.Empty, AclPermission.Pub)],
         RequestCode.HeartBeat => HeartbeatRequirements(request),
         RequestCode.UnregisterClient when request.Field("consumerGroup") is { Length: > 0 } group => [SubGroup(group)],
+        RequestCode.PullMessage or RequestCode.QueryConsumerOffset or RequestCode.UpdateConsumerOffset => ConsumeRequirements(request),
         _ => [],
     };
+
+    /// <summary>
+    /// A pull or a consumer-offset request: SUB on its consumer group and on its topic; the group's retry topic is covered
+    /// by SUB on the group, as for a heartbeat. A request missing either field names nothing to check: its processor refuses it.
+    /// </summary>
+    private static IEnumerable<AccessRequirement> ConsumeRequirements(RemotingCommand request)
+    {
+        if (request.Field("consumerGroup") is not { Length: > 0 } group || request.Field("topic") is not { Length: > 0 } topic)
+        {
+            return [];
+        }
+
+        return topic.StartsWith(ResourceNames.RetryPrefix, StringComparison.Ordinal)
+            ? [SubGroup(group)]
+            : [SubGroup(group), new AccessRequirement(AclResourceKind.Topic, topic, AclPermission.Sub)];
+    }
 
     /// <summary>
     /// What RocketMQ's plain ACL asks of a heartbeat: SUB on each consumer group and on each topic it subscribes to; the

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using RocketTax.RocketMQ.Broker.Configuration;
+
+namespace RocketTax.RocketMQ.Broker.Managers;
+
+/// <summary>
+/// The offsets consumer groups committed for pull-by-offset consumption (4.x push and pull consumers), one per group,
+/// topic and queue: the offset of the next message the group wants. Kept in memory, written to
+/// <c>config/consumerOffset.json</c> under the store root in RocketMQ's layout (<c>{"offsetTable":{"topic@group":{"0":42}}}</c>)
+/// by <see cref="Persist"/>, which writes a temp file and renames it over the old one, so a crash leaves either file whole.
+/// </summary>
+/// <remarks>
+/// POP consumption keeps its own progress (<see cref="PopManager"/>): there the broker decides what is done from acks it
+/// journals, here the consumer says where it is. The two meet only in the views (consumer progress, lag).
+/// </remarks>
+public sealed class ConsumerOffsetManager
+{
+    private const char KeySeparator = '@';
+
+    private readonly ConcurrentDictionary<ConsumerQueueKey, long> _offsets = new();
+    private readonly Lock _persistLock = new();
+    private readonly string _path;
+    private long _version;
+    private long _persistedVersion;
+
+    public ConsumerOffsetManager(BrokerConfig config)
+    {
+        _path = Path.Combine(config.StorePathRootDir, "config", "consumerOffset.json");
+        Load();
+    }
+
+    /// <summary>Records the group's offset on a queue; a negative offset is no offset and is ignored.</summary>
+    public void Commit(ConsumerQueueKey key, long offset)
+    {
+        if (offset < 0)
+        {
+            return;
+        }
+
+        _offsets[key] = offset;
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>The offset the group committed on the queue, or null when it never committed one.</summary>
+    public long? Query(ConsumerQueueKey key) => _offsets.TryGetValue(key, out var offset) ? offset : null;
+
+    /// <summary>Every committed offset (for consumer progress and lag).</summary>
+    public IReadOnlyList<(ConsumerQueueKey Key, long Offset)> All() => [.. _offsets.Select(pair => (pair.Key, pair.Value))];
+
+    /// <summary>Groups that committed an offset on the topic.</summary>
+    public IReadOnlyCollection<string> GroupsOf(string topic) =>
+        [.. _offsets.Keys.Where(k => k.Topic == topic).Select(k => k.Group).Distinct()];
+
+    /// <summary>Writes the offsets to disk if they changed since the last write.</summary>
+    public void Persist()
+    {
+        lock (_persistLock)
+        {
+            var version = Interlocked.Read(ref _version);
+            if (version == _persistedVersion)
+            {
+                return;
+            }
+
+            var table = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+            foreach (var (key, offset) in _offsets)
+            {
+                var name = key.Topic + KeySeparator + key.Group;
+                if (!table.TryGetValue(name, out var queues))
+                {
+                    table[name] = queues = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                }
+
+                queues[key.QueueId.ToString(CultureInfo.InvariantCulture)] = offset;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            var temp = _path + ".tmp";
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            {
+                JsonSerializer.Serialize(file, new OffsetFile { OffsetTable = table }, OffsetFile.JsonOptions);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, _path, overwrite: true);
+            _persistedVersion = version;
+        }
+    }
+
+    private void Load()
+    {
+        if (!File.Exists(_path))
+        {
+            return;
+        }
+
+        var stored = JsonSerializer.Deserialize<OffsetFile>(File.ReadAllText(_path), OffsetFile.JsonOptions);
+        foreach (var (name, queues) in stored?.OffsetTable ?? [])
+        {
+            // Topics cannot hold '@' and groups can, so the topic ends at the first one.
+            var at = name.IndexOf(KeySeparator, StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                throw new InvalidDataException($"{_path}: '{name}' is not a 'topic@group' key; fix or remove the entry");
+            }
+
+            foreach (var (queueId, offset) in queues)
+            {
+                _offsets[new ConsumerQueueKey(name[(at + 1)..], name[..at], int.Parse(queueId, CultureInfo.InvariantCulture))] = offset;
+            }
+        }
+    }
+
+    /// <summary>The file's shape, RocketMQ's <c>consumerOffset.json</c>.</summary>
+    private sealed class OffsetFile
+    {
+        public static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+        public SortedDictionary<string, SortedDictionary<string, long>> OffsetTable { get; init; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RocketTax.RocketMQ.Broker.Cluster;
+using RocketTax.RocketMQ.Broker.Hosting;
+using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Pull;
+using RocketTax.RocketMQ.Broker.Remoting;
+using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Broker.Tests.Remoting;
+using RocketTax.RocketMQ.Broker.Tests.Security;
+using RocketTax.RocketMQ.Broker.Tests.Store;
+using RocketTax.RocketMQ.Remoting;
+using RocketTax.RocketMQ.Remoting.Body;
+using RocketTax.RocketMQ.Remoting.Messages;
+using RocketTax.Testing;
+using static RocketTax.RocketMQ.Broker.Tests.PullConsumers.PullConsumerRequests;
+
+namespace RocketTax.RocketMQ.Broker.Tests.PullConsumers;
+
+/// <summary>
+/// A 4.x consumer reading a queue by offset over the remoting port: where a new group starts, pulls that find messages,
+/// wait for them, or are told to move; offsets committed and kept across a restart; filters; ACL. The broker's layers
+/// run in process over a real store behind a real remoting server, and a <see cref="RemotingClient"/> plays the consumer.
+/// </summary>
+public sealed class PullMessageProcessorTests : MessageStoreTestBase
+{
+    private const string TaxTopic = "tax-data-topic";
+
+    [Fact]
+    public async Task A_new_group_on_a_new_queue_starts_at_offset_0_and_its_pull_finds_the_messages_in_order()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1", "report 2", "report 3");
+
+        var start = await broker.InvokeAsync(QueryOffset(TaxTopic));
+        var pulled = await broker.InvokeAsync(Pull(TaxTopic, Offset(start)));
+
+        Assert.Equal(ResponseCode.Success, start.Code);
+        Assert.Equal(0, Offset(start));
+        Assert.Equal(ResponseCode.Success, pulled.Code);
+        var messages = MessageExtCodec.DecodeAll(pulled.Body);
+        Assert.Equal(["report 1", "report 2", "report 3"], messages.Select(m => Encoding.UTF8.GetString(m.Body.Span)));
+        Assert.Equal([0L, 1L, 2L], messages.Select(m => m.QueueOffset));
+        Assert.All(messages, m => Assert.Equal(TaxTopic, m.Topic));
+        Assert.Equal(3, Offset(pulled, "nextBeginOffset"));
+        Assert.Equal(0, Offset(pulled, "minOffset"));
+        Assert.Equal(3, Offset(pulled, "maxOffset"));
+    }
+
+    [Fact]
+    public async Task A_new_group_is_told_QUERY_NOT_FOUND_once_the_commit_log_is_past_what_stays_in_memory_and_picks_its_start_from_min_or_max()
+    {
+        await using var broker = await StartAsync(inMemoryBytes: 0);
+        await broker.PutAsync(TaxTopic, "report 1", "report 2");
+
+        var start = await broker.InvokeAsync(QueryOffset(TaxTopic));
+        var last = await broker.InvokeAsync(QueueOffset(RequestCode.GetMaxOffset, TaxTopic));
+        var first = await broker.InvokeAsync(QueueOffset(RequestCode.GetMinOffset, TaxTopic));
+
+        Assert.Equal(ResponseCode.QueryNotFound, start.Code);
+        Assert.Equal(2, Offset(last));
+        Assert.Equal(0, Offset(first));
+    }
+
+    [Fact]
+    public async Task A_pull_from_a_committed_offset_returns_only_the_messages_after_it_and_a_pull_can_commit_the_offset_itself()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1", "report 2", "report 3");
+
+        var update = await broker.InvokeAsync(UpdateOffset(TaxTopic, 2));
+        var committed = await broker.InvokeAsync(QueryOffset(TaxTopic));
+        var pulled = await broker.InvokeAsync(Pull(TaxTopic, Offset(committed), commitOffset: 3));
+        var afterPull = await broker.InvokeAsync(QueryOffset(TaxTopic));
+
+        Assert.Equal(ResponseCode.Success, update.Code);
+        Assert.Equal(2, Offset(committed));
+        Assert.Equal(["report 3"], Bodies(pulled));
+        Assert.Equal(3, Offset(afterPull));
+    }
+
+    [Fact]
+    public async Task A_committed_offset_survives_a_broker_restart()
+    {
+        var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1", "report 2");
+        await broker.InvokeAsync(UpdateOffset(TaxTopic, 1));
+        await broker.DisposeAsync();
+        await CloseAsync(broker.Store);
+
+        await using var restarted = await StartAsync();
+        var committed = await restarted.InvokeAsync(QueryOffset(TaxTopic));
+        var pulled = await restarted.InvokeAsync(Pull(TaxTopic, Offset(committed)));
+
+        Assert.Equal(1, Offset(committed));
+        Assert.Equal(["report 2"], Bodies(pulled));
+    }
+
+    [Fact]
+    public async Task A_suspended_pull_at_the_end_of_the_queue_is_answered_as_soon_as_a_message_arrives()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1");
+        var arrivals = broker.Services.GetRequiredService<QueueArrivals>();
+        var clock = Stopwatch.StartNew();
+
+        var waiting = broker.InvokeAsync(Pull(TaxTopic, 1, suspendMillis: 20_000), TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => arrivals.IsAwaited(TaxTopic, 0), Timeout, "the pull waiting at the end of the queue", Ct);
+        await broker.PutAsync(TaxTopic, "report 2");
+        var answer = await waiting;
+
+        Assert.Equal(ResponseCode.Success, answer.Code);
+        Assert.Equal(["report 2"], Bodies(answer));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the pull was answered after {clock.Elapsed}, not when the message arrived");
+    }
+
+    [Fact]
+    public async Task A_suspended_pull_with_nothing_arriving_is_answered_PULL_NOT_FOUND_after_its_timeout()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1");
+        var clock = Stopwatch.StartNew();
+
+        var answer = await broker.InvokeAsync(Pull(TaxTopic, 1, suspendMillis: 300));
+
+        Assert.Equal(ResponseCode.PullNotFound, answer.Code);
+        Assert.Equal(1, Offset(answer, "nextBeginOffset"));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(290), $"answered after {clock.Elapsed}, before the 300 ms suspend");
+    }
+
+    [Fact]
+    public async Task A_pull_outside_the_queue_is_answered_PULL_OFFSET_MOVED_with_where_to_go()
+    {
+        await using var broker = await StartAsync(segmentSize: 4096);
+        var topics = broker.Services.GetRequiredService<TopicManager>();
+        topics.GetOrAutoCreate(TaxTopic);
+        // Enough 1 KiB messages to fill several segments, then retention drops the older ones.
+        await PutAllAsync(broker.Store, [.. Enumerable.Range(0, 12).Select(i => SizedMessage(TaxTopic, 0, i, 1024))]);
+        await broker.Store.DeleteExpiredSegmentsAsync(TimeSpan.Zero, Ct);
+        var min = broker.Store.GetMinOffset(TaxTopic, 0);
+        Assert.True(min > 0, "retention deleted no segment");
+
+        var below = await broker.InvokeAsync(Pull(TaxTopic, 0));
+        var beyond = await broker.InvokeAsync(Pull(TaxTopic, 100));
+
+        Assert.Equal(ResponseCode.PullOffsetMoved, below.Code);
+        Assert.Equal(min, Offset(below, "nextBeginOffset"));
+        Assert.Equal(min, Offset(below, "minOffset"));
+        Assert.Equal(ResponseCode.PullOffsetMoved, beyond.Code);
+        Assert.Equal(12, Offset(beyond, "nextBeginOffset"));
+        Assert.Equal(12, Offset(beyond, "maxOffset"));
+    }
+
+    [Fact]
+    public async Task A_tag_filter_returns_only_matching_messages_and_a_scan_that_matched_nothing_says_pull_again_from_past_it()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutTaggedAsync(TaxTopic, ("2021S1", "s1 report"), ("2021S2", "s2 report"), ("2021S1", "another s1 report"));
+
+        var s1 = await broker.InvokeAsync(Pull(TaxTopic, 0, "2021S1"));
+        var none = await broker.InvokeAsync(Pull(TaxTopic, 0, "2022S1"));
+
+        Assert.Equal(["s1 report", "another s1 report"], Bodies(s1));
+        Assert.Equal(ResponseCode.PullRetryImmediately, none.Code);
+        Assert.Equal(3, Offset(none, "nextBeginOffset"));
+    }
+
+    [Fact]
+    public async Task A_push_consumers_pull_without_an_expression_is_filtered_by_its_groups_heartbeat_and_refused_without_one()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutTaggedAsync(TaxTopic, ("2021S1", "s1 report"), ("2021S2", "s2 report"));
+
+        var beforeHeartbeat = await broker.InvokeAsync(PushConsumerPull(TaxTopic, 0));
+        var heartbeat = JavaClientRequests.HeartBeat("city-tax-producer", Group, TaxTopic);
+        heartbeat.Body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(heartbeat.Body!).Replace("\"subString\":\"*\"", "\"subString\":\"2021S2\"", StringComparison.Ordinal));
+        await broker.InvokeAsync(heartbeat);
+        var afterHeartbeat = await broker.InvokeAsync(PushConsumerPull(TaxTopic, 0));
+        var consumers = await broker.InvokeAsync(RemotingCommand.Request(RequestCode.GetConsumerListByGroup, new Dictionary<string, string> { ["consumerGroup"] = Group }));
+
+        Assert.Equal(ResponseCode.SubscriptionNotExist, beforeHeartbeat.Code);
+        Assert.Equal(["s2 report"], Bodies(afterHeartbeat));
+        Assert.Equal([JavaClientRequests.ClientId], consumers.ReadBody<ConsumerListBody>().ConsumerIdList);
+    }
+
+    [Fact]
+    public async Task Searching_by_timestamp_finds_the_first_message_stored_at_or_after_it()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1", "report 2");
+        var stored = broker.Store.ReadMessage(ReadEntries(broker.Store, TaxTopic, 0)[1])!.StoreTimestamp;
+
+        var atSecond = await broker.InvokeAsync(QueueOffset(RequestCode.SearchOffsetByTimestamp, TaxTopic, stored));
+        var later = await broker.InvokeAsync(QueueOffset(RequestCode.SearchOffsetByTimestamp, TaxTopic, stored + 60_000));
+        var earlier = await broker.InvokeAsync(QueueOffset(RequestCode.SearchOffsetByTimestamp, TaxTopic, 0));
+
+        Assert.InRange(Offset(atSecond), 0, 1); // both may share the millisecond
+        Assert.Equal(2, Offset(later));
+        Assert.Equal(0, Offset(earlier));
+    }
+
+    [Fact]
+    public async Task Consumer_progress_shows_the_offset_a_pulling_group_committed()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1", "report 2", "report 3");
+        await broker.InvokeAsync(UpdateOffset(TaxTopic, 2));
+
+        var stats = await broker.InvokeAsync(RemotingCommand.Request(RequestCode.GetConsumeStats, new Dictionary<string, string> { ["consumerGroup"] = Group }));
+
+        var queue = Assert.Single(stats.ReadBody<ConsumeStatsBody>().OffsetTable);
+        Assert.Equal(3, queue.Value.BrokerOffset);
+        Assert.Equal(2, queue.Value.ConsumerOffset);
+    }
+
+    [Fact]
+    public async Task Under_ACL_a_pull_needs_SUB_on_its_topic_and_its_group()
+    {
+        await using var broker = await StartAsync(aclEnable: true);
+        await broker.PutAsync(TaxTopic, "report 1");
+        broker.Services.GetRequiredService<TopicManager>().GetOrAutoCreate("secret-topic");
+        await using var reporter = new RemotingClient { Credentials = new(AclBrokerFixture.Reporter, AclBrokerFixture.ReporterSecret) };
+
+        var allowed = await reporter.InvokeAsync(broker.Address, Pull(TaxTopic, 0), Timeout, Ct);
+        var otherTopic = await reporter.InvokeAsync(broker.Address, Pull("secret-topic", 0), Timeout, Ct);
+        var otherGroup = await reporter.InvokeAsync(broker.Address, Pull(TaxTopic, 0, group: "someone-elses-group"), Timeout, Ct);
+        var commitOtherGroup = await reporter.InvokeAsync(broker.Address, UpdateOffset(TaxTopic, 1, group: "someone-elses-group"), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.Success, allowed.Code);
+        Assert.Equal(ResponseCode.NoPermission, otherTopic.Code);
+        Assert.Equal(ResponseCode.NoPermission, otherGroup.Code);
+        Assert.Equal(ResponseCode.NoPermission, commitOtherGroup.Code);
+        Assert.Null(broker.Services.GetRequiredService<ConsumerOffsetManager>().Query(new("someone-elses-group", TaxTopic, 0)));
+    }
+
+    private static IEnumerable<string> Bodies(RemotingCommand answer) =>
+        MessageExtCodec.DecodeAll(answer.Body).Select(m => Encoding.UTF8.GetString(m.Body.Span));
+
+    private async Task<InProcessBroker> StartAsync(bool aclEnable = false, long? inMemoryBytes = null, int segmentSize = SmallSegmentSize)
+    {
+        var aclFile = Path.Combine(RootDir, "plain_acl.yml");
+        await File.WriteAllTextAsync(aclFile, AclBrokerFixture.AclFile, Ct);
+        var store = await OpenAsync(Options(segmentSize: segmentSize));
+        var services = BrokerServices(store, config => config with { AclEnable = aclEnable, AclConfigFile = aclFile });
+        var offsets = services.GetRequiredService<ConsumerOffsetProcessor>();
+        var flush = services.GetServices<IHostedService>().OfType<ConsumerOffsetFlushService>().Single();
+        await flush.StartAsync(Ct);
+        var server = await StartRemotingServerAsync(
+            [
+                services.GetRequiredService<PullMessageProcessor>(),
+                inMemoryBytes is { } bytes ? new ConsumerOffsetProcessor(
+                    services.GetRequiredService<ConsumerOffsetManager>(), services.GetRequiredService<MessagePuller>(), store, services.GetRequiredService<TopicManager>(),
+                    services.GetRequiredService<ClientManager>(), services.GetRequiredService<BrokerIdentity>()) { InMemoryBytes = bytes } : offsets,
+                services.GetRequiredService<ClientManageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>(),
+            ],
+            services.GetService<IRemotingRequestGuard>());
+        return new InProcessBroker(store, services, server, flush);
+    }
+
+    /// <summary>A broker's layers behind a remoting server; disposing stops it as the host does (offsets written) and leaves the store open.</summary>
+    private sealed record InProcessBroker(MessageStore Store, ServiceProvider Services, RemotingServer Server, ConsumerOffsetFlushService Flush) : IAsyncDisposable
+    {
+        private readonly RemotingClient _client = new();
+
+        public string Address => $"127.0.0.1:{Server.Port}";
+
+        public Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan? timeout = null) =>
+            _client.InvokeAsync(Address, request, timeout ?? MessageStoreTestBase.Timeout, Ct);
+
+        public Task PutAsync(string topic, params string[] bodies) => PutTaggedAsync(topic, [.. bodies.Select(body => ((string?)null, body))]);
+
+        public async Task PutTaggedAsync(string topic, params (string? Tag, string Body)[] messages)
+        {
+            Services.GetRequiredService<TopicManager>().GetOrAutoCreate(topic);
+            var records = messages.Select(m => Message(topic, 0, m.Body, m.Tag, m.Tag is null ? null : new() { [MessageProperties.Tags] = m.Tag })).ToList();
+            await PutAllAsync(Store, records);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _client.DisposeAsync();
+            await Server.DisposeAsync();
+            await Flush.StopAsync(Ct);
+            await Services.DisposeAsync();
+        }
+    }
+}
