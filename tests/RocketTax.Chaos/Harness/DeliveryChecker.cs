@@ -16,6 +16,7 @@ public sealed class DeliveryChecker
     private const int SampleSize = 10;
 
     private readonly ConcurrentDictionary<string, SendReceipt?> _acknowledged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _deliveries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FirstDelivery>> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Topic, string BrokerName, int QueueId, long Offset), ConcurrentQueue<string>> _deliveredAt = new();
@@ -23,6 +24,12 @@ public sealed class DeliveryChecker
 
     /// <summary>The broker answered OK to the send of <paramref name="key"/>; <paramref name="receipt"/> says where it was stored, for the report of a loss.</summary>
     public void Acknowledged(string key, SendReceipt? receipt = null) => _acknowledged.TryAdd(key, receipt);
+
+    /// <summary>
+    /// The producer stopped waiting for the send of <paramref name="key"/>: it failed, or was cut off when producing
+    /// stopped. The broker may still have stored it, so its delivery is explained; any other unacknowledged delivery is not.
+    /// </summary>
+    public void GaveUp(string key) => _givenUp.TryAdd(key, 0);
 
     /// <summary>
     /// A consumer received <paramref name="key"/>; <paramref name="group"/> and <paramref name="sequence"/> when it
@@ -65,6 +72,7 @@ public sealed class DeliveryChecker
             _deliveries.Values.Sum(n => n - 1),
             outOfOrder.Count,
             _deliveries.Keys.Count(k => !_acknowledged.ContainsKey(k)),
+            [.. _deliveries.Keys.Where(k => !_acknowledged.ContainsKey(k) && !_givenUp.ContainsKey(k)).Take(SampleSize).Select(DeliveredFrom)],
             lost.Take(SampleSize).ToList(),
             outOfOrder.Take(SampleSize).ToList());
     }
@@ -83,6 +91,13 @@ public sealed class DeliveryChecker
         var there = _deliveredAt.TryGetValue((receipt.Topic, receipt.BrokerName, receipt.QueueId, receipt.Offset), out var keys) ? string.Join(" ", keys) : "nothing";
         var position = $"{receipt.BrokerName} queue {receipt.QueueId}@{receipt.Offset}";
         return $"{key} (id {receipt.MessageId}, {position}; delivered from {position}: {there})";
+    }
+
+    /// <summary>A key with the positions it was delivered from: one the producer never sent under that key shows where it came from.</summary>
+    private string DeliveredFrom(string key)
+    {
+        var positions = _deliveredAt.Where(p => p.Value.Contains(key)).Select(p => $"{p.Key.BrokerName} {p.Key.Topic} queue {p.Key.QueueId}@{p.Key.Offset}");
+        return $"{key} (from {string.Join(" and ", positions.DefaultIfEmpty("an unknown position"))})";
     }
 
     /// <summary>Each acknowledged first delivery that came after a higher sequence of its group, with when, to line it up with the run's faults.</summary>

@@ -113,10 +113,12 @@ public sealed class TrafficDriver : IAsyncDisposable
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                Checker.GaveUp(key);
                 return;
             }
             catch (Exception ex) when (ex is RocketMQException or OperationCanceledException or TimeoutException)
             {
+                Checker.GaveUp(key);
                 Interlocked.Increment(ref _sendFailures);
                 LastFailure = $"send: {ex.Message}";
                 await Backoff(stop);
