@@ -34,7 +34,7 @@ while (true)
     foreach (var message in batch.Take(batch.Count / 2))
     {
         Console.WriteLine($"consumed {message.Keys[0]} {message.MessageGroup ?? "-"} {message.Properties.GetValueOrDefault("chaos-seq", "0")} " +
-                          $"{message.QueueId}@{message.QueueOffset} {message.DeliveryAttempt} {DateTime.UtcNow.Ticks}");
+                          $"{message.BrokerName}/{message.QueueId}@{message.QueueOffset} {message.DeliveryAttempt} {DateTime.UtcNow.Ticks}");
         await consumer.AckAsync(message);
     }
 }

@@ -35,6 +35,7 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         Assert.Equal(1, received.DeliveryAttempt);
         Assert.Equal(receipt.QueueId, received.QueueId);
         Assert.Equal(receipt.Offset, received.QueueOffset);
+        Assert.Equal(receipt.BrokerName, received.BrokerName);
 
         // Well past a short invisible duration: an ignored ack would bring it back.
         var again = await consumer.ReceiveAsync(1, TimeSpan.FromSeconds(1), Ct);

@@ -63,6 +63,12 @@ public sealed class MessageView
     /// <summary>Its offset in that queue.</summary>
     public long QueueOffset { get; init; }
 
+    /// <summary>
+    /// The broker that delivered it, e.g. <c>broker-a</c>, as <see cref="SendReceipt.BrokerName"/> names the one that stored it:
+    /// a queue id and offset are only unique within one broker. Empty for a message a transaction check carries.
+    /// </summary>
+    public string BrokerName { get; init; } = string.Empty;
+
     /// <summary>The broker that delivered it.</summary>
     internal EndpointAddress Endpoint { get; }
 

@@ -48,7 +48,7 @@ public sealed class NameServerOutageTests(ChaosClusterFixture cluster) : IClassF
         var report = await traffic.DrainAsync(DrainTimeout, ct);
         ChaosLog.Write($"both name servers down {Outage.TotalSeconds:0} s ({outageStarted:HH:mm:ss.fff} to {outageEnded:HH:mm:ss.fff}): {acknowledgedDuringOutage} sends acknowledged during the outage, " +
                        $"{checks} progress checks, {traffic.SendFailures} sends failed; {report}");
-        Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}");
+        Assert.True(report.Lost == 0, $"Acknowledged messages were lost: {report}; last failure: {traffic.LastFailure}{Environment.NewLine}{cluster.StoreEvents()}");
         Assert.True(MessageGroupQueues.Describe(groupsBefore) == MessageGroupQueues.Describe(groupsLateInOutage),
             $"A fresh producer late in the outage sent message groups to other queues than before it (before: {MessageGroupQueues.Describe(groupsBefore)}; " +
             $"late in the outage: {MessageGroupQueues.Describe(groupsLateInOutage)}): the route changed, and a group changing queue is consumed out of order");

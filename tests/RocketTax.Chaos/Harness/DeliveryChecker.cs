@@ -16,21 +16,29 @@ public sealed class DeliveryChecker
     private const int SampleSize = 10;
 
     private readonly ConcurrentDictionary<string, SendReceipt?> _acknowledged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _givenUp = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _deliveries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FirstDelivery>> _groups = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Topic, int QueueId, long Offset), ConcurrentQueue<string>> _deliveredAt = new();
+    private readonly ConcurrentDictionary<(string Topic, string BrokerName, int QueueId, long Offset), ConcurrentQueue<string>> _deliveredAt = new();
     private int _consumed;
 
     /// <summary>The broker answered OK to the send of <paramref name="key"/>; <paramref name="receipt"/> says where it was stored, for the report of a loss.</summary>
     public void Acknowledged(string key, SendReceipt? receipt = null) => _acknowledged.TryAdd(key, receipt);
 
     /// <summary>
+    /// The producer stopped waiting for the send of <paramref name="key"/>: it failed, or was cut off when producing
+    /// stopped. The broker may still have stored it, so its delivery is explained; any other unacknowledged delivery is not.
+    /// </summary>
+    public void GaveUp(string key) => _givenUp.TryAdd(key, 0);
+
+    /// <summary>
     /// A consumer received <paramref name="key"/>; <paramref name="group"/> and <paramref name="sequence"/> when it
     /// belongs to a FIFO message group, <paramref name="via"/> (which consumer, queue, offset, attempt) for the report,
     /// <paramref name="at"/> when the consumer took it, if it is another process that reported it later, and
-    /// <paramref name="position"/> (topic, queue and offset) where it came from, when the consumer knows it.
+    /// <paramref name="position"/> (topic, broker, queue and offset) where it came from, when the consumer knows it.
     /// </summary>
-    public void Delivered(string key, string? group = null, long sequence = 0, string via = "", DateTime? at = null, (string Topic, int QueueId, long Offset)? position = null)
+    public void Delivered(
+        string key, string? group = null, long sequence = 0, string via = "", DateTime? at = null, (string Topic, string BrokerName, int QueueId, long Offset)? position = null)
     {
         Interlocked.Increment(ref _consumed);
         if (position is { } p)
@@ -64,13 +72,14 @@ public sealed class DeliveryChecker
             _deliveries.Values.Sum(n => n - 1),
             outOfOrder.Count,
             _deliveries.Keys.Count(k => !_acknowledged.ContainsKey(k)),
+            [.. _deliveries.Keys.Where(k => !_acknowledged.ContainsKey(k) && !_givenUp.ContainsKey(k)).Take(SampleSize).Select(DeliveredFrom)],
             lost.Take(SampleSize).ToList(),
             outOfOrder.Take(SampleSize).ToList());
     }
 
     /// <summary>
-    /// A lost message with where its receipt put it and what was delivered from that queue offset instead (any
-    /// broker's: a consumer's message does not name its broker): another key there means the offset was handed out twice.
+    /// A lost message with where its receipt put it and what was delivered from that broker's queue offset instead:
+    /// another key there means the offset was handed out twice, nothing means it was never handed out.
     /// </summary>
     private string Describe(string key, SendReceipt? receipt)
     {
@@ -79,8 +88,16 @@ public sealed class DeliveryChecker
             return key;
         }
 
-        var there = _deliveredAt.TryGetValue((receipt.Topic, receipt.QueueId, receipt.Offset), out var keys) ? string.Join(" ", keys) : "nothing";
-        return $"{key} (id {receipt.MessageId}, {receipt.BrokerName} queue {receipt.QueueId}@{receipt.Offset}; delivered from queue {receipt.QueueId}@{receipt.Offset}: {there})";
+        var there = _deliveredAt.TryGetValue((receipt.Topic, receipt.BrokerName, receipt.QueueId, receipt.Offset), out var keys) ? string.Join(" ", keys) : "nothing";
+        var position = $"{receipt.BrokerName} queue {receipt.QueueId}@{receipt.Offset}";
+        return $"{key} (id {receipt.MessageId}, {position}; delivered from {position}: {there})";
+    }
+
+    /// <summary>A key with the positions it was delivered from: one the producer never sent under that key shows where it came from.</summary>
+    private string DeliveredFrom(string key)
+    {
+        var positions = _deliveredAt.Where(p => p.Value.Contains(key)).Select(p => $"{p.Key.BrokerName} {p.Key.Topic} queue {p.Key.QueueId}@{p.Key.Offset}");
+        return $"{key} (from {string.Join(" and ", positions.DefaultIfEmpty("an unknown position"))})";
     }
 
     /// <summary>Each acknowledged first delivery that came after a higher sequence of its group, with when, to line it up with the run's faults.</summary>

@@ -113,10 +113,12 @@ public sealed class TrafficDriver : IAsyncDisposable
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                Checker.GaveUp(key);
                 return;
             }
             catch (Exception ex) when (ex is RocketMQException or OperationCanceledException or TimeoutException)
             {
+                Checker.GaveUp(key);
                 Interlocked.Increment(ref _sendFailures);
                 LastFailure = $"send: {ex.Message}";
                 await Backoff(stop);
@@ -142,7 +144,8 @@ public sealed class TrafficDriver : IAsyncDisposable
                     var key = message.Keys.Count > 0 ? message.Keys[0] : message.MessageId;
                     var sequence = long.Parse(message.Properties.GetValueOrDefault(SequenceProperty, "0"), CultureInfo.InvariantCulture);
                     Checker.Delivered(key, message.MessageGroup is { } group ? $"{stream.Topic}/{group}" : null, sequence,
-                        $"live consumer, queue {message.QueueId}@{message.QueueOffset} attempt {message.DeliveryAttempt}", position: (message.Topic, message.QueueId, message.QueueOffset));
+                        $"live consumer, {message.BrokerName} queue {message.QueueId}@{message.QueueOffset} attempt {message.DeliveryAttempt}",
+                        position: (message.Topic, message.BrokerName, message.QueueId, message.QueueOffset));
                     await consumer.AckAsync(message, stop);
                 }
             }

@@ -402,7 +402,16 @@ public sealed class PopManager : IAsyncDisposable
                 }
 
                 var message = _store.ReadMessage(entry);
-                if (message is null || !filter.Matches(message))
+                if (message is null)
+                {
+                    // The group moves past it for good: say so, as a message skipped in silence is a lost one nobody can trace.
+                    _logger.LogWarning(
+                        "Group {Group} passes over {Topic} queue {QueueId} offset {Offset}: its message at commit-log offset {CommitLogOffset} ({Size} bytes) cannot be read",
+                        key.Group, key.Topic, key.QueueId, entry.QueueOffset, entry.CommitLogOffset, entry.Size);
+                    continue;
+                }
+
+                if (!filter.Matches(message))
                 {
                     continue;
                 }

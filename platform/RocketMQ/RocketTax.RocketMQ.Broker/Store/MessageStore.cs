@@ -727,8 +727,10 @@ public sealed class MessageStore : IMessageStore
     {
         lock (_publishLock)
         {
-            group.PublishQueues();
+            // The commit-log end first: readers take no lock, and one that sees a queue entry before the bytes it points
+            // at are readable finds no message there, and a consumer moving on from it would never get that message.
             Volatile.Write(ref _committedOffset, group.EndOffset);
+            group.PublishQueues();
         }
 
         _statistics.RecordPut(group.MessageCount, group.Bytes);

@@ -66,7 +66,7 @@ internal sealed class ConsumerCalls(ClientSession session, string group)
                         StatusCheck.ThrowIfFailed(response.Status, operation, queue.Endpoint);
                         break;
                     case ReceiveMessageResponse.ContentOneofCase.Message:
-                        var (view, intact) = MessageDecoder.Decode(response.Message, queue.Endpoint);
+                        var (view, intact) = MessageDecoder.Decode(response.Message, queue.Endpoint, queue.BrokerName);
                         if (intact)
                         {
                             messages.Add(view);

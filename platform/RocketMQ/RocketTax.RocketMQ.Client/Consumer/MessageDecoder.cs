@@ -11,8 +11,11 @@ namespace RocketTax.RocketMQ.Client.Consumer;
 /// <summary>Turns a delivered protocol message into a <see cref="MessageView"/>, checking the body against the broker's digest.</summary>
 internal static class MessageDecoder
 {
-    /// <summary>The view, and whether its body matched the digest (a message without a digest passes).</summary>
-    public static (MessageView View, bool Intact) Decode(Apache.Rocketmq.V2.Message message, EndpointAddress endpoint)
+    /// <summary>
+    /// The view of a message <paramref name="endpoint"/> (broker <paramref name="brokerName"/>, when known) sent, and whether
+    /// its body matched the digest (a message without a digest passes).
+    /// </summary>
+    public static (MessageView View, bool Intact) Decode(Apache.Rocketmq.V2.Message message, EndpointAddress endpoint, string brokerName = "")
     {
         var system = message.SystemProperties ?? new SystemProperties();
         var raw = message.Body.Memory;
@@ -39,6 +42,7 @@ internal static class MessageDecoder
             DeliveryAttempt = system.HasDeliveryAttempt ? system.DeliveryAttempt : 1,
             QueueId = system.QueueId,
             QueueOffset = system.HasQueueOffset ? system.QueueOffset : 0,
+            BrokerName = brokerName,
             InvisibleDuration = system.InvisibleDuration?.ToTimeSpan() ?? TimeSpan.Zero,
             TraceParent = traceParent,
             TraceState = traceState,

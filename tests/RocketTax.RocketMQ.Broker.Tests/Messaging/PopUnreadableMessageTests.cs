@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Hosting;
+using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Broker.Tests.Store;
+using Encoding = System.Text.Encoding;
+
+namespace RocketTax.RocketMQ.Broker.Tests.Messaging;
+
+/// <summary>A message whose stored bytes cannot be read: the group passes over it, says so in the log, and gets the next one.</summary>
+public sealed class PopUnreadableMessageTests : MessageStoreTestBase
+{
+    private const string Topic = "pop-unreadable";
+    private const string Group = "pop-unreadable-group";
+
+    [Fact]
+    public async Task A_damaged_message_is_passed_over_with_a_warning_naming_its_queue_offset()
+    {
+        var store = await OpenAsync();
+        var damaged = await PutAsync(store, Message(Topic, 0, "damaged"));
+        await PutAsync(store, Message(Topic, 0, "next"));
+        DamageBody(damaged);
+        var logger = new CapturingLogger<PopManager>();
+        await using var broker = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddBroker(new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 }, store)
+            .AddSingleton<ILogger<PopManager>>(logger)
+            .BuildServiceProvider();
+        var topic = broker.GetRequiredService<TopicManager>().CreateOrUpdate(new TopicConfig(Topic, 1));
+
+        var popped = await broker.GetRequiredService<PopManager>()
+            .PopAsync(Group, topic, 0, TagFilter.All, 2, TimeSpan.FromMinutes(1), TimeSpan.Zero, Ct);
+
+        var message = Assert.Single(popped);
+        Assert.Equal("next", Encoding.UTF8.GetString(message.Message.Body.Span));
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning
+            && e.Message.StartsWith($"Group {Group} passes over {Topic} queue 0 offset 0: its message at commit-log offset {damaged.CommitLogOffset}", StringComparison.Ordinal));
+    }
+
+    /// <summary>Flips the last byte of the message's entry (its body's end), so its CRC no longer matches.</summary>
+    private void DamageBody(PutResult message)
+    {
+        var segment = Directory.GetFiles(CommitLogDir).Order(StringComparer.Ordinal).First();
+        using var file = File.OpenHandle(segment, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var position = message.CommitLogOffset + message.Size - 1;
+        var bytes = new byte[1];
+        RandomAccess.Read(file, bytes, position);
+        bytes[0] ^= 0xFF;
+        RandomAccess.Write(file, bytes, position);
+    }
+}
