@@ -179,11 +179,13 @@ public static class ClientScenarios
     };
 
     /// <summary>
-    /// Starts <paramref name="total"/> operations at <paramref name="rate"/> per second (in 1 ms ticks), without waiting
-    /// for earlier ones, and hands each the <see cref="Stopwatch"/> timestamp it was due at: latency counted from
-    /// there includes any time the pacer was late. At most <see cref="MaxPacedInFlight"/> run at once: past that the
-    /// pacer waits (and the wait shows in the latencies), so a stalled broker makes the run slow, not the load
-    /// generator pile up sends until its own GC and thread pool collapse.
+    /// Starts <paramref name="total"/> operations at <paramref name="rate"/> per second without waiting for earlier ones,
+    /// and hands each the <see cref="Stopwatch"/> timestamp it was due at: latency counted from there includes any time
+    /// the pacer was late. The pacer has a thread of its own that sleeps a millisecond at a time (about 1.06 ms here):
+    /// .NET's timers (<see cref="PeriodicTimer"/>, <see cref="Task.Delay(TimeSpan)"/>) tick only every 4 ms or so on this
+    /// machine, and sends due within a tick would go out together, up to a tick late. At most
+    /// <see cref="MaxPacedInFlight"/> run at once: past that the pacer waits (and the wait shows in the latencies), so a
+    /// stalled broker makes the run slow, not the load generator pile up sends until its own GC and thread pool collapse.
     /// </summary>
     private static async Task PaceAsync(int rate, int total, Func<long, Task> operation, CancellationToken cancellationToken)
     {
@@ -191,18 +193,21 @@ public static class ClientScenarios
         using var slots = new SemaphoreSlim(MaxPacedInFlight, MaxPacedInFlight);
         var start = Stopwatch.GetTimestamp();
         var interval = (double)Stopwatch.Frequency / rate;
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
-        var issued = 0;
-        while (issued < total && await tick.WaitForNextTickAsync(cancellationToken))
+        await Task.Factory.StartNew(() =>
         {
-            var now = Stopwatch.GetTimestamp();
-            while (issued < total && start + (long)(issued * interval) <= now)
+            for (var issued = 0; issued < total; issued++)
             {
-                await slots.WaitAsync(cancellationToken);
-                inFlight.Add(Release(operation(start + (long)(issued * interval)), slots));
-                issued++;
+                var due = start + (long)(issued * interval);
+                while (Stopwatch.GetTimestamp() < due)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Thread.Sleep(1);
+                }
+
+                slots.Wait(cancellationToken);
+                inFlight.Add(Release(operation(due), slots));
             }
-        }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         await Task.WhenAll(inFlight);
 
