@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RocketTax.RocketMQ.Broker.Configuration;
-using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Store;
 using RocketTax.RocketMQ.Broker.Tests.Store;
@@ -23,12 +21,7 @@ public sealed class PopUnreadableMessageTests : MessageStoreTestBase
         await PutAsync(store, Message(Topic, 0, "next"));
         DamageBody(damaged);
         var logger = new CapturingLogger<PopManager>();
-        await using var broker = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddBroker(new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 }, store)
-            .AddSingleton<ILogger<PopManager>>(logger)
-            .BuildServiceProvider();
+        await using var broker = BrokerServices(store, replace: services => services.AddSingleton<ILogger<PopManager>>(logger));
         var topic = broker.GetRequiredService<TopicManager>().CreateOrUpdate(new TopicConfig(Topic, 1));
 
         var popped = await broker.GetRequiredService<PopManager>()

@@ -119,16 +119,19 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
 
     /// <summary>
     /// The broker's services over <paramref name="store"/>, as the broker host registers them (broker <c>broker-t</c>,
-    /// one queue per topic), with <paramref name="configure"/>'s changes to that config.
+    /// one queue per topic), with <paramref name="configure"/>'s changes to that config and <paramref name="replace"/>'s
+    /// registrations after the broker's (a test's own logger, say).
     /// </summary>
-    protected ServiceProvider BrokerServices(IMessageStore store, Func<BrokerConfig, BrokerConfig>? configure = null)
+    protected ServiceProvider BrokerServices(
+        IMessageStore store, Func<BrokerConfig, BrokerConfig>? configure = null, Action<IServiceCollection>? replace = null)
     {
         var config = new BrokerConfig { BrokerName = "broker-t", StorePathRootDir = RootDir, DefaultTopicQueueNums = 1 };
-        return new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
-            .AddBroker(configure?.Invoke(config) ?? config, store)
-            .BuildServiceProvider();
+            .AddBroker(configure?.Invoke(config) ?? config, store);
+        replace?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     /// <summary>A remoting server on a free loopback port serving <paramref name="processors"/>, started; the caller disposes it.</summary>
