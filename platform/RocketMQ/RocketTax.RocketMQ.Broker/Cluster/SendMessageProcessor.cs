@@ -108,7 +108,7 @@ public sealed partial class SendMessageProcessor(
         }
 
         var due = DueMillis(records[0], now);
-        if (records.Length > 1 && records.Any(record => DueMillis(record, now) is not null))
+        if (records.Length > 1 && AnyDelayed(records, now))
         {
             return Refuse(request, ResponseCode.MessageIllegal,
                 "a batch cannot carry delayed messages (DELAY or TIMER_DELIVER_MS), as RocketMQ refuses them; send each delayed message on its own");
@@ -206,6 +206,20 @@ public sealed partial class SendMessageProcessor(
         && long.TryParse(at, NumberStyles.Integer, CultureInfo.InvariantCulture, out var due) && due > now
             ? due
             : null;
+
+    // A loop, not a lambda over now: capturing it would allocate a closure for every send, batch or not.
+    private static bool AnyDelayed(MessageRecord[] records, long now)
+    {
+        foreach (var record in records)
+        {
+            if (DueMillis(record, now) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static RemotingCommand Refuse(RemotingCommand request, int code, string remark) => RemotingCommand.Response(request, code, remark);
 
