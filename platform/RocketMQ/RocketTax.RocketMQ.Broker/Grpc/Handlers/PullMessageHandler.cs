@@ -17,9 +17,6 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// </summary>
 public sealed class PullMessageHandler(TopicManager topics, MessagePuller puller, BrokerConfig config, TimeProvider time, BrokerMetrics metrics)
 {
-    /// <summary>Time kept back from the client's deadline to write the answer before it gives up.</summary>
-    private static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(300);
-
     public async Task HandleAsync(
         PullMessageRequest request, IServerStreamWriter<PullMessageResponse> responses, ClientMetadata metadata, DateTime deadline, CancellationToken cancellationToken)
     {
@@ -37,7 +34,7 @@ public sealed class PullMessageHandler(TopicManager topics, MessagePuller puller
         }
 
         var (topic, queueId) = (request.MessageQueue.Topic.Name, request.MessageQueue.Id);
-        var result = await puller.PullAsync(topic, queueId, request.Offset, request.BatchSize, filter, Wait(request, deadline), cancellationToken)
+        var result = await puller.PullAsync(topic, queueId, request.Offset, request.BatchSize, filter, LongPolling.Wait(request.LongPollingTimeout, config, deadline, time), cancellationToken)
             .ConfigureAwait(false);
         await responses.WriteAsync(new PullMessageResponse { Status = StatusOf(result.Status) }, cancellationToken).ConfigureAwait(false);
         foreach (var message in result.Messages)
@@ -50,18 +47,6 @@ public sealed class PullMessageHandler(TopicManager topics, MessagePuller puller
         {
             metrics.RecordDelivered(topic, request.Group.Name, result.Messages.Count);
         }
-    }
-
-    private TimeSpan Wait(PullMessageRequest request, DateTime deadline)
-    {
-        var wait = ProtoTime.ToTimeSpanOrNull(request.LongPollingTimeout) ?? TimeSpan.FromMilliseconds(config.LongPollingTimeoutMills);
-        if (deadline != DateTime.MaxValue)
-        {
-            var untilDeadline = deadline.ToUniversalTime() - time.GetUtcNow().UtcDateTime - DeadlineMargin;
-            wait = untilDeadline < wait ? untilDeadline : wait;
-        }
-
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
     private static Status StatusOf(PullStatus status) => status switch

@@ -21,9 +21,6 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
     /// <summary>What an auto-renewing (push) consumer's messages stay invisible for between renewals.</summary>
     private static readonly TimeSpan AutoRenewInvisible = TimeSpan.FromSeconds(60);
 
-    /// <summary>Time kept back from the client's deadline to write the answer before it gives up.</summary>
-    private static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(300);
-
     private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
     public async Task HandleAsync(ReceiveMessageRequest request, IServerStreamWriter<ReceiveMessageResponse> responses, ClientMetadata metadata, DateTime deadline, CancellationToken cancellationToken)
@@ -37,17 +34,8 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
 
         clients.Touch(metadata.ClientId!, ClientType.Unspecified, request.Group.Name, metadata.Language);
         var batch = request.BatchSize <= 0 ? MaxBatchSize : Math.Min(request.BatchSize, MaxBatchSize);
-        var polling = request.LongPollingTimeout?.ToTimeSpan() ?? TimeSpan.FromMilliseconds(config.LongPollingTimeoutMills);
-        if (deadline != DateTime.MaxValue)
-        {
-            var untilDeadline = deadline.ToUniversalTime() - time.GetUtcNow().UtcDateTime - DeadlineMargin;
-            polling = untilDeadline < polling ? untilDeadline : polling;
-        }
-
-        if (polling < TimeSpan.Zero)
-        {
-            polling = TimeSpan.Zero;
-        }
+        // Validate checked the requested duration converts and is not negative.
+        var polling = LongPolling.Wait(request.LongPollingTimeout, config, deadline, time);
 
         // An orderly consumer (push, FIFO) is assigned single queues; everyone else pops the whole broker, as the proxy does.
         var queueId = pop.IsOrderly(request.Group.Name, topic!) ? request.MessageQueue.Id : -1;
