@@ -35,6 +35,8 @@ public static class BenchCommandLine
           --messages N                     messages to send in all (default 200000)
           --batch N                        messages per send request (default 1)
           --warmup N                       unmeasured messages sent first (default 50000)
+          --warmup-seconds N               the closed-loop produce runs warm up for at least N seconds (default 10), so a
+                                           fresh broker's JIT has settled before measuring
           --size BYTES                     body size (default 1024)
           --seconds N                      time bound of a run; length of the paced runs (default 60)
           --rate N                         offered load of client-latency and e2e (default 5000)
@@ -104,6 +106,9 @@ public static class BenchCommandLine
                     break;
                 case "--warmup" when int.TryParse(value, CultureInfo.InvariantCulture, out var warmup) && warmup >= 0:
                     options = options with { Warmup = warmup };
+                    break;
+                case "--warmup-seconds" when int.TryParse(value, CultureInfo.InvariantCulture, out var warmupSeconds) && warmupSeconds >= 0:
+                    options = options with { WarmupTime = TimeSpan.FromSeconds(warmupSeconds) };
                     break;
                 case "--size" when int.TryParse(value, CultureInfo.InvariantCulture, out var size) && size > 0:
                     options = options with { BodySize = size };

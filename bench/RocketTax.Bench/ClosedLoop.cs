@@ -18,8 +18,7 @@ public static class ClosedLoop
     public static async Task<ProduceResult> MeasureAsync(
         string scenario, string setting, ProduceOptions options, ProcessResources? broker, SendOne send, CancellationToken cancellationToken)
     {
-        Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages");
-        await RunAsync(options.Senders, options.Warmup, options.MaxDuration, send, null, cancellationToken);
+        await WarmUpAsync(options, (total, timeBound) => RunAsync(options.Senders, total, timeBound, send, null, cancellationToken));
         var cpuBefore = CpuMark.Now(broker);
         Console.Error.WriteLine($"measured: {options.Messages:N0} messages");
         var latencies = new LatencyRecorder(options.Messages);
@@ -27,6 +26,28 @@ public static class ClosedLoop
         var (sent, failed) = await RunAsync(options.Senders, options.Messages, options.MaxDuration, send, latencies, cancellationToken);
         return ProduceResult.Measured(scenario, setting, sent, failed, clock.Elapsed, latencies, broker, cpuBefore);
     }
+
+    /// <summary>
+    /// The unmeasured warm-up: <see cref="ProduceOptions.Warmup"/> messages, then more until
+    /// <see cref="ProduceOptions.WarmupTime"/> has passed, each phase by <paramref name="run"/>(messages, time bound).
+    /// </summary>
+    public static async Task WarmUpAsync(ProduceOptions options, Func<int, TimeSpan, Task> run)
+    {
+        Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages, {options.WarmupTime.TotalSeconds:N0} s at least");
+        var clock = Stopwatch.StartNew();
+        await run(options.Warmup, options.MaxDuration);
+        if (options.WarmupTime - clock.Elapsed is var rest && rest > TimeSpan.Zero)
+        {
+            await run(Unbounded, rest);
+        }
+    }
+
+    /// <summary>A message count that only a time bound ends.</summary>
+    public const int Unbounded = int.MaxValue;
+
+    /// <summary>How far a run is, for its progress line.</summary>
+    public static string Progress(long sent, int total, TimeSpan elapsed) =>
+        $"\r  sent {sent:N0}{(total == Unbounded ? string.Empty : $" / {total:N0}")} ({sent / elapsed.TotalSeconds:N0} msg/s)   ";
 
     /// <summary>Sends <paramref name="total"/> messages from <paramref name="senders"/> senders, or as many as fit in <paramref name="timeBound"/>.</summary>
     public static async Task<(long Sent, long Failed)> RunAsync(
@@ -37,7 +58,7 @@ public static class ClosedLoop
         stop.CancelAfter(timeBound);
         var clock = Stopwatch.StartNew();
         using var progress = new Timer(
-            _ => Console.Error.Write($"\r  sent {Interlocked.Read(ref sent):N0} / {total:N0} ({Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds:N0} msg/s)   "),
+            _ => Console.Error.Write(Progress(Interlocked.Read(ref sent), total, clock.Elapsed)),
             null, 1000, 1000);
         await Task.WhenAll(Enumerable.Range(0, senders).Select(async sender =>
         {

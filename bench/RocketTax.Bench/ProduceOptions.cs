@@ -12,6 +12,12 @@ public sealed record ProduceOptions
     /// <summary>Messages sent before measuring, so JIT tiering and first file creation are not in the figures.</summary>
     public int Warmup { get; init; } = 50_000;
 
+    /// <summary>
+    /// How long the warm-up lasts at least, in messages beyond <see cref="Warmup"/> if need be. A fresh broker spends
+    /// its first seconds under load recompiling its hot paths (tiered JIT), more than 50,000 messages take on two cores.
+    /// </summary>
+    public TimeSpan WarmupTime { get; init; } = TimeSpan.FromSeconds(10);
+
     public int BodySize { get; init; } = 1024;
 
     /// <summary>Messages per SendMessage request (1 = single sends, as RocketMQ's producer.sh).</summary>

@@ -33,14 +33,13 @@ public static class ProduceScenario
             }
 
             var body = ByteString.CopyFrom(new byte[options.BodySize]);
-            Console.Error.WriteLine($"warm-up: {options.Warmup:N0} messages");
-            await SendAsync(clients, headers, body, options, options.Warmup, latencies: null, cancellationToken);
+            await ClosedLoop.WarmUpAsync(options, (total, timeBound) => SendAsync(clients, headers, body, options, total, timeBound, latencies: null, cancellationToken));
             var cpuBefore = CpuMark.Now(broker?.Resources);
 
             Console.Error.WriteLine($"measured: {options.Messages:N0} messages");
             var latencies = new long[options.Messages];
             var clock = Stopwatch.StartNew();
-            var (sent, failed) = await SendAsync(clients, headers, body, options, options.Messages, latencies, cancellationToken);
+            var (sent, failed) = await SendAsync(clients, headers, body, options, options.Messages, options.MaxDuration, latencies, cancellationToken);
             var elapsed = clock.Elapsed;
 
             var measured = latencies.Where(l => l > 0).Order().ToArray();
@@ -73,14 +72,15 @@ public static class ProduceScenario
     });
 
     private static async Task<(long Sent, long Failed)> SendAsync(
-        MessagingService.MessagingServiceClient[] clients, Metadata headers, ByteString body, ProduceOptions options, int total, long[]? latencies, CancellationToken cancellationToken)
+        MessagingService.MessagingServiceClient[] clients, Metadata headers, ByteString body, ProduceOptions options, int total, TimeSpan timeBound, long[]? latencies,
+        CancellationToken cancellationToken)
     {
         long next = -1, sent = 0, failed = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(options.MaxDuration);
+        stop.CancelAfter(timeBound);
         var clock = Stopwatch.StartNew();
         using var progress = new Timer(
-            _ => Console.Error.Write($"\r  sent {Interlocked.Read(ref sent):N0} / {total:N0} ({Interlocked.Read(ref sent) / clock.Elapsed.TotalSeconds:N0} msg/s)   "),
+            _ => Console.Error.Write(ClosedLoop.Progress(Interlocked.Read(ref sent), total, clock.Elapsed)),
             null, 1000, 1000);
 
         var senders = Enumerable.Range(0, options.Senders).Select(async sender =>

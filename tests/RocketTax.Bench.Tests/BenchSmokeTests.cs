@@ -16,11 +16,11 @@ public sealed class BenchSmokeTests : IDisposable
 
     public static TheoryData<string, long> OurScenarios => new()
     {
-        { "produce --flush ASYNC_FLUSH --messages 3000 --warmup 300 --senders 16", 3_000 },
-        { "produce --flush SYNC_FLUSH --messages 2000 --warmup 200 --senders 16 --batch 4", 2_000 },
-        { "remoting-produce --messages 3000 --warmup 300 --senders 16", 3_000 },
-        { "remoting-produce --flush SYNC_FLUSH --serialize ROCKETMQ --messages 2000 --warmup 200 --senders 16 --batch 4", 2_000 },
-        { "client-produce --messages 2000 --warmup 200 --senders 8", 2_000 },
+        { "produce --flush ASYNC_FLUSH --messages 3000 --warmup 300 --warmup-seconds 1 --senders 16", 3_000 },
+        { "produce --flush SYNC_FLUSH --messages 2000 --warmup 200 --warmup-seconds 0 --senders 16 --batch 4", 2_000 },
+        { "remoting-produce --messages 3000 --warmup 300 --warmup-seconds 1 --senders 16", 3_000 },
+        { "remoting-produce --flush SYNC_FLUSH --serialize ROCKETMQ --messages 2000 --warmup 200 --warmup-seconds 0 --senders 16 --batch 4", 2_000 },
+        { "client-produce --messages 2000 --warmup 200 --warmup-seconds 0 --senders 8", 2_000 },
         { "client-latency --rate 500 --seconds 2 --warmup 200", 1_000 },
         { "e2e --rate 200 --seconds 2 --warmup 200", 400 },
         { "consume --messages 2000 --senders 8", 2_000 },
@@ -34,8 +34,8 @@ public sealed class BenchSmokeTests : IDisposable
         await RunAndCheckAsync(arguments, expectedCount);
 
     [Theory(Timeout = 300_000)]
-    [InlineData("nats-produce --messages 2000 --warmup 200 --senders 16", NatsServer)]
-    [InlineData("rabbitmq-produce --messages 2000 --warmup 200 --senders 16", RabbitMqServer)]
+    [InlineData("nats-produce --messages 2000 --warmup 200 --warmup-seconds 0 --senders 16", NatsServer)]
+    [InlineData("rabbitmq-produce --messages 2000 --warmup 200 --warmup-seconds 0 --senders 16", RabbitMqServer)]
     public async Task Peer_scenario_runs_to_the_end_and_writes_its_results(string arguments, string server)
     {
         Assert.SkipUnless(File.Exists(server), $"{server} is not installed (Debian package {Path.GetFileName(server)}); the peer comparison needs it.");
@@ -47,6 +47,7 @@ public sealed class BenchSmokeTests : IDisposable
     {
         Assert.Equal(2, await BenchCommandLine.RunAsync(["no-such-scenario"]));
         Assert.Equal(2, await BenchCommandLine.RunAsync(["produce", "--senders", "0", "--out", _out]));
+        Assert.Equal(2, await BenchCommandLine.RunAsync(["produce", "--warmup-seconds", "-1", "--out", _out]));
         Assert.False(File.Exists(Path.Combine(_out, "results.jsonl")));
     }
 
