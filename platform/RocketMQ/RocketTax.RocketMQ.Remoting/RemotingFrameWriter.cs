@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text.Json;
 
 namespace RocketTax.RocketMQ.Remoting;
 
@@ -12,7 +11,6 @@ namespace RocketTax.RocketMQ.Remoting;
 public sealed class RemotingFrameWriter
 {
     private readonly ArrayBufferWriter<byte> _header = new(512);
-    private Utf8JsonWriter? _json;
 
     /// <summary>Writes <paramref name="command"/> as one frame, its header in the serialize type it names (<see cref="RemotingCommand.SerializeTypeCurrentRpc"/>).</summary>
     /// <exception cref="RemotingProtocolException">The frame would exceed <see cref="RemotingCommandCodec.MaxFrameLength"/>; nothing was written.</exception>
@@ -26,9 +24,7 @@ public sealed class RemotingFrameWriter
         }
         else
         {
-            _json ??= new Utf8JsonWriter(_header);
-            _json.Reset(_header);
-            RemotingHeaderJson.Write(command, _json);
+            RemotingHeaderJson.Write(command, _header);
         }
 
         var header = _header.WrittenSpan;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json;
 using RocketTax.RocketMQ.Remoting;
 using RocketTax.RocketMQ.Remoting.Messages;
 
@@ -183,6 +184,30 @@ public sealed class RemotingCommandCodecTests
         Assert.Same(a.Field("b"), c.Field("b"));
         Assert.Equal(("城市税务-producer", "城市税务-producer", "province-producer"), (a.Field("a"), b.Field("a"), c.Field("a")));
         Assert.Equal(("1700000000000", "1700000000001", "1700000000002"), (a.Field("g"), b.Field("g"), c.Field("g")));
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("a \"quoted\" \\path\\")]
+    [InlineData("line\nbreak\ttab\rreturn\b\f")]
+    [InlineData("TAGS\u00012021S1\u0002KEYS\u0001a\u0000b\u001F")]
+    [InlineData("城市税务 <tax> & 'quarter' +1 `x`")]
+    [InlineData("emoji \U0001F4B0 outside the BMP")]
+    public void A_JSON_header_is_valid_JSON_that_reads_back_every_string_as_written(string text)
+    {
+        var request = RemotingCommand.Request(RequestCode.SendMessageV2, new Dictionary<string, string> { [text] = text, ["i"] = text }, null);
+        request.Remark = text;
+        request.Language = text;
+
+        var frame = RemotingCommandCodec.Encode(request);
+        var headerLength = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4)) & 0xFFFFFF;
+        using var json = JsonDocument.Parse(frame.AsMemory(8, headerLength));
+        var buffer = new ReadOnlySequence<byte>(frame);
+        Assert.True(RemotingCommandCodec.TryRead(ref buffer, out var decoded));
+
+        Assert.Equal(text, json.RootElement.GetProperty("remark").GetString());
+        Assert.Equal(text, json.RootElement.GetProperty("extFields").GetProperty(text).GetString());
+        Assert.Equal((text, text, text, text), (decoded.Remark, decoded.Language, decoded.Field(text), decoded.Field("i")));
     }
 
     private static ReadOnlySequence<byte> Frame(string serializeType, string producerGroup, long bornTimestamp)
