@@ -115,14 +115,21 @@ internal sealed class AtomicFile : IDisposable
             return;
         }
 
+        // The error that got us here matters more than either of these, and the next write replaces the temp file anyway.
         try
         {
-            _stream.Dispose();
+            _stream.Dispose(); // flushes what is buffered, which fails again after a failed write
+        }
+        catch (Exception ex) when (IsFileError(ex))
+        {
+        }
+
+        try
+        {
             File.Delete(_temporary);
         }
         catch (Exception ex) when (IsFileError(ex))
         {
-            // The error that got us here matters more, and the next write replaces this temp file anyway.
         }
     }
 
