@@ -61,11 +61,21 @@ public static class BrokerHost
             var app = builder.Build();
             app.MapGrpcService<MessagingServiceEndpoint>();
 
-            // Recover consumer progress before the first request; the container disposes it (flushing its journal) at stop.
-            _ = app.Services.GetRequiredService<PopManager>();
+            try
+            {
+                // Recover consumer progress before the first request; the container disposes it (flushing its journal) at stop.
+                _ = app.Services.GetRequiredService<PopManager>();
 
-            // Its gauges (lag, DLQ size) exist from the start, not from the first send.
-            _ = app.Services.GetRequiredService<BrokerMetrics>();
+                // Its gauges (lag, DLQ size) exist from the start, not from the first send. Resolving them loads the
+                // topics and consumer offsets, whose files may be unusable.
+                _ = app.Services.GetRequiredService<BrokerMetrics>();
+            }
+            catch (ConfigurationException ex)
+            {
+                await Console.Error.WriteLineAsync($"mqbroker: {ex.Message}").ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
+                return 2;
+            }
 
             // Read the ACL file before the first request, so its warnings come at start.
             _ = app.Services.GetService<AccessValidator>();

@@ -9,7 +9,8 @@ namespace RocketTax.RocketMQ.Broker.Managers;
 /// The offsets consumer groups committed for pull-by-offset consumption (4.x push and pull consumers), one per group,
 /// topic and queue: the offset of the next message the group wants. Kept in memory, written to
 /// <c>config/consumerOffset.json</c> under the store root in RocketMQ's layout (<c>{"offsetTable":{"topic@group":{"0":42}}}</c>)
-/// by <see cref="Persist"/>, which writes a temp file and renames it over the old one, so a crash leaves either file whole.
+/// by <see cref="Persist"/> as a <see cref="ConfigFile"/>: replaced atomically, the previous version kept as
+/// <c>consumerOffset.json.bak</c> and loaded from there when the file is damaged.
 /// </summary>
 /// <remarks>
 /// POP consumption keeps its own progress (<see cref="PopManager"/>): there the broker decides what is done from acks it
@@ -21,14 +22,23 @@ public sealed class ConsumerOffsetManager
 
     private readonly ConcurrentDictionary<ConsumerQueueKey, long> _offsets = new();
     private readonly Lock _persistLock = new();
-    private readonly string _path;
+    private readonly ConfigFile _file;
     private long _version;
     private long _persistedVersion;
 
-    public ConsumerOffsetManager(BrokerConfig config)
+    public ConsumerOffsetManager(BrokerConfig config, ILogger<ConsumerOffsetManager> logger)
     {
-        _path = Path.Combine(config.StorePathRootDir, "config", "consumerOffset.json");
-        Load();
+        // Without its offsets a group pulling by offset restarts from its consumeFromWhere position: from the first
+        // message it re-consumes what it already processed, from the last it skips what it never did. Neither is safe
+        // to do silently, so a broker with no usable copy of the file does not start (ConfigFile).
+        _file = new ConfigFile(
+            Path.Combine(config.StorePathRootDir, "config", "consumerOffset.json"),
+            "every consumer group that pulls by offset would restart from its consumeFromWhere position, re-consuming or skipping messages",
+            logger);
+        foreach (var (key, offset) in _file.Load(ReadOffsets) ?? [])
+        {
+            _offsets[key] = offset;
+        }
     }
 
     /// <summary>Records the group's offset on a queue; a negative offset is no offset and is ignored.</summary>
@@ -76,41 +86,38 @@ public sealed class ConsumerOffsetManager
                 queues[key.QueueId.ToString(CultureInfo.InvariantCulture)] = offset;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temp = _path + ".tmp";
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                JsonSerializer.Serialize(file, new OffsetFile { OffsetTable = table }, OffsetFile.JsonOptions);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, _path, overwrite: true);
+            // Written every flush interval (5 s) at most, off the request path: the fsyncs cost nothing a consumer waits for.
+            _file.Write(stream => JsonSerializer.Serialize(stream, new OffsetFile { OffsetTable = table }, OffsetFile.JsonOptions));
             _persistedVersion = version;
         }
     }
 
-    private void Load()
+    /// <summary>Parses the file whole before any offset is used, so a damaged file contributes nothing next to its backup.</summary>
+    private static List<(ConsumerQueueKey Key, long Offset)> ReadOffsets(Stream stream)
     {
-        if (!File.Exists(_path))
-        {
-            return;
-        }
-
-        var stored = JsonSerializer.Deserialize<OffsetFile>(File.ReadAllText(_path), OffsetFile.JsonOptions);
+        var offsets = new List<(ConsumerQueueKey, long)>();
+        var stored = JsonSerializer.Deserialize<OffsetFile>(stream, OffsetFile.JsonOptions);
         foreach (var (name, queues) in stored?.OffsetTable ?? [])
         {
             // Topics cannot hold '@' and groups can, so the topic ends at the first one.
             var at = name.IndexOf(KeySeparator, StringComparison.Ordinal);
             if (at <= 0)
             {
-                throw new InvalidDataException($"{_path}: '{name}' is not a 'topic@group' key; fix or remove the entry");
+                throw new InvalidDataException($"'{name}' is not a 'topic@group' key; fix or remove the entry");
             }
 
             foreach (var (queueId, offset) in queues)
             {
-                _offsets[new ConsumerQueueKey(name[(at + 1)..], name[..at], int.Parse(queueId, CultureInfo.InvariantCulture))] = offset;
+                if (!int.TryParse(queueId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+                {
+                    throw new InvalidDataException($"'{queueId}' under '{name}' is not a queue id; fix or remove the entry");
+                }
+
+                offsets.Add((new ConsumerQueueKey(name[(at + 1)..], name[..at], id), offset));
             }
         }
+
+        return offsets;
     }
 
     /// <summary>The file's shape, RocketMQ's <c>consumerOffset.json</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 
@@ -258,22 +259,24 @@ public sealed class PopJournal : IAsyncDisposable
 
     private void Compact()
     {
-        var temp = _path + ".compact";
-        using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        // Once per 32 MB of records, so its fsyncs cost nothing a request notices. The rename must be durable: the
+        // records appended (and fsynced) to the new file since would be lost if a power loss brought back the old one.
+        using (var compacted = AtomicFile.Begin(_path))
         {
-            foreach (var line in _snapshot!())
+            using (var writer = new StreamWriter(compacted.Stream, new UTF8Encoding(false), leaveOpen: true))
             {
-                writer.Write(line);
-                writer.Write('\n');
+                foreach (var line in _snapshot!())
+                {
+                    writer.Write(line);
+                    writer.Write('\n');
+                }
             }
 
-            writer.Flush();
-            ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
+            _file!.Dispose();
+            _file = null;
+            compacted.Replace();
         }
 
-        _file!.Dispose();
-        _file = null;
-        File.Move(temp, _path, overwrite: true);
         _file = OpenForAppend();
         _logger.LogInformation("Consumer progress journal compacted to {Bytes} bytes", _file.Length);
     }

@@ -4,7 +4,10 @@ using RocketTax.RocketMQ.Broker.Configuration;
 
 namespace RocketTax.RocketMQ.Broker.Managers;
 
-/// <summary>The topics this broker serves, persisted in <c>config/topics.json</c> under the store root.</summary>
+/// <summary>
+/// The topics this broker serves, persisted in <c>config/topics.json</c> under the store root as a <see cref="ConfigFile"/>
+/// (replaced atomically, the previous version kept as <c>topics.json.bak</c>).
+/// </summary>
 public sealed class TopicManager
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
@@ -12,15 +15,21 @@ public sealed class TopicManager
     private readonly ConcurrentDictionary<string, TopicConfig> _topics = new(StringComparer.Ordinal);
     private readonly BrokerConfig _config;
     private readonly ILogger<TopicManager> _logger;
-    private readonly string _path;
+    private readonly ConfigFile _file;
     private readonly Lock _persistLock = new();
 
     public TopicManager(BrokerConfig config, ILogger<TopicManager> logger)
     {
         _config = config;
         _logger = logger;
-        _path = Path.Combine(config.StorePathRootDir, "config", "topics.json");
-        Load();
+        _file = new ConfigFile(
+            Path.Combine(config.StorePathRootDir, "config", "topics.json"),
+            "its topics would be forgotten, and recreated on first use (if autoCreateTopicEnable allows) with the default queue count and type",
+            logger);
+        foreach (var topic in _file.Load(ReadTopics) ?? [])
+        {
+            _topics[topic.Name] = topic;
+        }
     }
 
     /// <summary>Raised after a topic was created, changed or deleted.</summary>
@@ -83,29 +92,22 @@ public sealed class TopicManager
         return true;
     }
 
-    private void Load()
+    private static List<TopicConfig> ReadTopics(Stream stream)
     {
-        if (!File.Exists(_path))
-        {
-            return;
-        }
-
-        var stored = JsonSerializer.Deserialize<List<TopicConfig>>(File.ReadAllText(_path), JsonOptions) ?? [];
-        foreach (var topic in stored)
-        {
-            _topics[topic.Name] = topic;
-        }
+        var topics = JsonSerializer.Deserialize<List<TopicConfig>>(stream, JsonOptions) ?? [];
+        return topics.Any(t => t is null || string.IsNullOrEmpty(t.Name))
+            ? throw new InvalidDataException("a topic without a name; fix or remove the entry")
+            : topics;
     }
 
     private void Persist()
     {
         lock (_persistLock)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temp = _path + ".tmp";
+            // Written once per topic created, changed or deleted, not per message: the fsyncs (a few ms) delay only the
+            // request that created the topic, and without them a power loss could take the topic back.
             var ordered = _topics.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
-            File.WriteAllText(temp, JsonSerializer.Serialize(ordered, JsonOptions));
-            File.Move(temp, _path, overwrite: true);
+            _file.Write(stream => JsonSerializer.Serialize(stream, ordered, JsonOptions));
         }
 
         TopicsChanged?.Invoke();

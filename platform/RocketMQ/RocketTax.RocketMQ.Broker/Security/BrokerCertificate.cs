@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Store;
 
 namespace RocketTax.RocketMQ.Broker.Security;
 
@@ -102,13 +104,10 @@ public static class BrokerCertificate
 
     private static void WriteAtomically(string path, string content, bool secret)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, content);
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        // The key is created owner-only, so no other user can read it even while it is being written.
+        AtomicFile.Write(
+            path,
+            file => file.Write(Encoding.UTF8.GetBytes(content)),
+            secret ? UnixFileMode.UserRead | UnixFileMode.UserWrite : null);
     }
 }

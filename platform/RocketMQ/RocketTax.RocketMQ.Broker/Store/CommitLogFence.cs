@@ -16,7 +16,7 @@ namespace RocketTax.RocketMQ.Broker.Store;
 /// once the appender has cut the log; recovery honours a fence it finds. Persisting the committed end after every
 /// group commit would do the same at the cost of a second fsync per send; the fence costs nothing until an fsync fails.
 /// </para>
-/// <para>Layout: the offset (int64, little-endian) and a CRC-32 of it; written to a temp file, fsynced, then renamed.</para>
+/// <para>Layout: the offset (int64, little-endian) and a CRC-32 of it; replaced as an <see cref="AtomicFile"/>.</para>
 /// </remarks>
 internal static class CommitLogFence
 {
@@ -27,17 +27,10 @@ internal static class CommitLogFence
     /// <summary>Records that the log's bytes from <paramref name="offset"/> on must not be recovered.</summary>
     public static void Write(string path, long offset)
     {
-        Span<byte> bytes = stackalloc byte[Length];
+        var bytes = new byte[Length];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], Crc32.HashToUInt32(bytes[..8]));
-        var temporary = path + ".tmp";
-        using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write))
-        {
-            RandomAccess.Write(handle, bytes, 0);
-            RandomAccess.FlushToDisk(handle);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), Crc32.HashToUInt32(bytes.AsSpan(0, 8)));
+        AtomicFile.Write(path, file => file.Write(bytes));
     }
 
     /// <summary>The fenced offset; null when there is no fence (or a damaged one, which the rename leaves only to a damaged disk).</summary>
@@ -54,6 +47,14 @@ internal static class CommitLogFence
             : null;
     }
 
-    /// <summary>Removes the fence once the log was cut at it.</summary>
-    public static void Remove(string path) => File.Delete(path);
+    /// <summary>Removes the fence once the log was cut at it, durably.</summary>
+    /// <remarks>
+    /// The removal must survive a power loss as the fence did: what is committed after the cut lies past the fenced
+    /// offset, and a fence that came back would have recovery cut those acknowledged messages off.
+    /// </remarks>
+    public static void Remove(string path)
+    {
+        File.Delete(path);
+        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
 }

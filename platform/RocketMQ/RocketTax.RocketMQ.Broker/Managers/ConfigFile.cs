@@ -1,0 +1,111 @@
+using System.Text.Json;
+using RocketTax.RocketMQ.Broker.Configuration;
+using RocketTax.RocketMQ.Broker.Store;
+
+namespace RocketTax.RocketMQ.Broker.Managers;
+
+/// <summary>
+/// A JSON file under <c>config/</c> holding what the broker must not forget (topics, consumer groups, consumer
+/// offsets): replaced as an <see cref="AtomicFile"/>, after its previous version was kept as <c>{file}.bak</c>, and
+/// read back from that backup when the file is damaged or missing.
+/// </summary>
+/// <remarks>
+/// A damaged file is moved aside to <c>{file}.damaged</c> once the backup loaded, so the operator can inspect it and
+/// the next write does not turn it into the backup. When neither copy is usable the broker refuses to start rather
+/// than start without the file: forgetting topics, groups or offsets silently changes what consumers receive (see
+/// <paramref name="lossIfStartedWithout"/>), while an operator who accepts that can delete both files.
+/// </remarks>
+/// <param name="path">The file.</param>
+/// <param name="lossIfStartedWithout">What starting without the file would do, for the error that refuses to.</param>
+/// <param name="logger">Where recovering from the backup is reported.</param>
+internal sealed class ConfigFile(string path, string lossIfStartedWithout, ILogger logger)
+{
+    public string Path => path;
+
+    public string BackupPath => path + ".bak";
+
+    public string DamagedPath => path + ".damaged";
+
+    /// <summary>
+    /// Reads the file with <paramref name="read"/>, or its backup when it is damaged or missing; null when neither exists
+    /// (a new broker). <paramref name="read"/> throws <see cref="JsonException"/> or <see cref="InvalidDataException"/>
+    /// on content it cannot use.
+    /// </summary>
+    /// <exception cref="ConfigurationException">Neither the file nor its backup is usable.</exception>
+    public T? Load<T>(Func<Stream, T> read) where T : class
+    {
+        Exception? damage = null;
+        if (File.Exists(path))
+        {
+            try
+            {
+                return Read(path, read);
+            }
+            catch (Exception ex) when (IsDamage(ex))
+            {
+                damage = ex;
+            }
+        }
+
+        if (!File.Exists(BackupPath))
+        {
+            return damage is null ? null : throw Unusable($"is damaged ({damage.Message}) and there is no backup '{BackupPath}'");
+        }
+
+        T previous;
+        try
+        {
+            previous = Read(BackupPath, read);
+        }
+        catch (Exception ex) when (IsDamage(ex))
+        {
+            throw Unusable(damage is null
+                ? $"is missing and its backup '{BackupPath}' is damaged ({ex.Message})"
+                : $"is damaged ({damage.Message}) and so is its backup '{BackupPath}' ({ex.Message})");
+        }
+
+        if (damage is null)
+        {
+            logger.LogWarning(
+                "{Path} is missing; loaded its previous version from {Backup} (delete that file too to start without it)", path, BackupPath);
+        }
+        else
+        {
+            File.Move(path, DamagedPath, overwrite: true);
+            logger.LogWarning(
+                "{Path} is damaged ({Error}); loaded its previous version from {Backup}, and moved the damaged file to {Damaged}",
+                path, damage.Message, BackupPath, DamagedPath);
+        }
+
+        return previous;
+    }
+
+    /// <summary>Keeps the current file as the backup, then replaces it with what <paramref name="write"/> writes.</summary>
+    /// <exception cref="IOException">The file could not be replaced; it keeps its previous content.</exception>
+    public void Write(Action<Stream> write)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        if (File.Exists(path))
+        {
+            AtomicFile.Write(BackupPath, backup =>
+            {
+                using var current = File.OpenRead(path);
+                current.CopyTo(backup);
+            });
+        }
+
+        AtomicFile.Write(path, write);
+    }
+
+    private static T Read<T>(string file, Func<Stream, T> read)
+    {
+        using var stream = File.OpenRead(file);
+        return read(stream);
+    }
+
+    private static bool IsDamage(Exception ex) => ex is JsonException or InvalidDataException or IOException;
+
+    private ConfigurationException Unusable(string problem) => new(
+        $"'{path}' {problem}. The broker does not start without it: {lossIfStartedWithout}. "
+        + $"Restore the file, or delete it and '{BackupPath}' to start without it.");
+}
