@@ -8,13 +8,21 @@ namespace RocketTax.RocketMQ.Remoting;
 /// <summary>
 /// The JSON header of a remoting frame, read and written field by field: a send's header is parsed and its answer
 /// written once per message, and the reflection-driven serializer spent several times what this does on it.
-/// Reads what Java peers write (<c>extFields</c> values as strings, numbers possibly quoted) and skips unknown fields.
+/// Reads what Java peers write (<c>extFields</c> values as strings, numbers possibly quoted) and skips unknown fields:
+/// the usual shape with <see cref="RemotingHeaderJsonScanner"/>, any other with <see cref="Utf8JsonReader"/>.
 /// </summary>
 internal static class RemotingHeaderJson
 {
     /// <param name="strings">The connection's previous header values, whose strings a repeated value reuses; null decodes every value.</param>
     /// <exception cref="JsonException">The header is not a JSON object of that shape.</exception>
-    public static RemotingCommand Read(ReadOnlySequence<byte> header, HeaderValueStrings? strings = null)
+    public static RemotingCommand Read(ReadOnlySequence<byte> header, HeaderValueStrings? strings = null) =>
+        header.IsSingleSegment && RemotingHeaderJsonScanner.TryRead(header.FirstSpan, strings, out var scanned)
+            ? scanned
+            : ReadAnyShape(header, strings);
+
+    /// <summary>Reads any JSON header with <see cref="Utf8JsonReader"/>: what <see cref="RemotingHeaderJsonScanner"/> leaves to it.</summary>
+    /// <exception cref="JsonException">The header is not a JSON object of that shape.</exception>
+    internal static RemotingCommand ReadAnyShape(ReadOnlySequence<byte> header, HeaderValueStrings? strings = null)
     {
         var reader = new Utf8JsonReader(header);
         Expect(ref reader, JsonTokenType.StartObject);
