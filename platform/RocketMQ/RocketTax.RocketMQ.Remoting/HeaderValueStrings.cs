@@ -17,12 +17,21 @@ public sealed class HeaderValueStrings
 
     private readonly Dictionary<string, string> _last = new(StringComparer.Ordinal);
 
+    // A send's own fields are named a to z: their values sit by letter, without hashing the name.
+    private readonly string?[] _lastByLetter = new string?[26];
+
     /// <summary>The string of <paramref name="utf8"/>, the value of <paramref name="field"/>.</summary>
     public string Get(string field, ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxValueBytes)
         {
             return Encoding.UTF8.GetString(utf8);
+        }
+
+        if (field is [>= 'a' and <= 'z'])
+        {
+            ref var slot = ref _lastByLetter[field[0] - 'a'];
+            return slot is not null && Ascii.Equals(utf8, slot) ? slot : slot = Encoding.UTF8.GetString(utf8);
         }
 
         if (_last.TryGetValue(field, out var last) && Ascii.Equals(utf8, last))
