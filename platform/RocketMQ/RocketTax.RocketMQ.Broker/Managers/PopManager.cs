@@ -23,6 +23,7 @@ public sealed class PopManager : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Group, string Topic), int> _rotation = new();
     private readonly IMessageStore _store;
+    private readonly QueueMessageReader _reader;
     private readonly TopicManager _topics;
     private readonly SubscriptionGroupManager _groups;
     private readonly PopJournal _journal;
@@ -31,9 +32,17 @@ public sealed class PopManager : IAsyncDisposable
     private readonly ILogger<PopManager> _logger;
 
     public PopManager(
-        IMessageStore store, TopicManager topics, SubscriptionGroupManager groups, PopJournal journal, BrokerConfig config, TimeProvider time, ILogger<PopManager> logger)
+        IMessageStore store,
+        QueueMessageReader reader,
+        TopicManager topics,
+        SubscriptionGroupManager groups,
+        PopJournal journal,
+        BrokerConfig config,
+        TimeProvider time,
+        ILogger<PopManager> logger)
     {
         _store = store;
+        _reader = reader;
         _topics = topics;
         _groups = groups;
         _journal = journal;
@@ -401,17 +410,8 @@ public sealed class PopManager : IAsyncDisposable
                     continue;
                 }
 
-                var message = _store.ReadMessage(entry);
-                if (message is null)
-                {
-                    // The group moves past it for good: say so, as a message skipped in silence is a lost one nobody can trace.
-                    _logger.LogWarning(
-                        "Group {Group} passes over {Topic} queue {QueueId} offset {Offset}: its message at commit-log offset {CommitLogOffset} ({Size} bytes) cannot be read",
-                        key.Group, key.Topic, key.QueueId, entry.QueueOffset, entry.CommitLogOffset, entry.Size);
-                    continue;
-                }
-
-                if (!filter.Matches(message))
+                // An unreadable message is passed over for good; the reader says so in the log.
+                if (_reader.Read(key.Group, key.Topic, key.QueueId, entry) is not { } message || !filter.Matches(message))
                 {
                     continue;
                 }
