@@ -1,10 +1,5 @@
 using Apache.Rocketmq.V2;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Remoting.Body;
 
@@ -57,12 +52,5 @@ public class SubscriptionLookupBenchmark
     public SubscriptionData? Index() => _clients.Subscription(Group, Topic);
 
     /// <summary>Runs the benchmark in this process and prints BenchmarkDotNet's table (time and allocated bytes per lookup).</summary>
-    public static void Run(string artifactsPath)
-    {
-        var config = ManualConfig.CreateMinimumViable()
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-            .AddDiagnoser(MemoryDiagnoser.Default)
-            .WithArtifactsPath(artifactsPath);
-        BenchmarkRunner.Run<SubscriptionLookupBenchmark>(config);
-    }
+    public static void Run(string artifactsPath) => InProcessBenchmark.Run<SubscriptionLookupBenchmark>(artifactsPath);
 }
