@@ -21,6 +21,7 @@ public static class BenchCommandLine
           fifo-consume     an orderly push consumer drains a FIFO backlog of --messages (8 queues, a message group per sender)
           delay-burst      --messages delayed messages all due at once: broker RSS while pending, delivery rate when due
           alloc            BenchmarkDotNet: time and bytes allocated per Producer.SendAsync (memory diagnoser)
+          subscription-lookup BenchmarkDotNet: a 4.x pull's subscription lookup among 100 online clients, index vs. scan
           apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root;
                            with --image IMAGE the cluster runs in containers of that image (Docker, the image built)
           nats-produce     the produce run against nats-server with JetStream (file storage), publish acks awaited
@@ -52,6 +53,12 @@ public static class BenchCommandLine
         if (args is ["alloc", ..])
         {
             SendAllocationBenchmark.Run(Path.Combine("bench", "results", "BenchmarkDotNet"));
+            return 0;
+        }
+
+        if (args is ["subscription-lookup", ..])
+        {
+            SubscriptionLookupBenchmark.Run(Path.Combine("bench", "results", "BenchmarkDotNet"));
             return 0;
         }
 

@@ -1,9 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RocketTax.RocketMQ.Client;
 
 namespace RocketTax.Bench;
@@ -40,12 +35,5 @@ public class SendAllocationBenchmark
     }
 
     /// <summary>Runs the benchmark in this process and prints BenchmarkDotNet's table (time and allocated bytes per send).</summary>
-    public static void Run(string artifactsPath)
-    {
-        var config = ManualConfig.CreateMinimumViable()
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-            .AddDiagnoser(MemoryDiagnoser.Default)
-            .WithArtifactsPath(artifactsPath);
-        BenchmarkRunner.Run<SendAllocationBenchmark>(config);
-    }
+    public static void Run(string artifactsPath) => InProcessBenchmark.Run<SendAllocationBenchmark>(artifactsPath);
 }

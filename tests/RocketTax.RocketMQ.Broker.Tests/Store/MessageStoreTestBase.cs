@@ -142,6 +142,18 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
         return server;
     }
 
+    /// <summary>Flips the last byte of the message's entry (its body's end), so its CRC no longer matches.</summary>
+    protected void DamageBody(PutResult message)
+    {
+        var segment = Directory.GetFiles(CommitLogDir).Order(StringComparer.Ordinal).First();
+        using var file = File.OpenHandle(segment, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var position = message.CommitLogOffset + message.Size - 1;
+        var bytes = new byte[1];
+        RandomAccess.Read(file, bytes, position);
+        bytes[0] ^= 0xFF;
+        RandomAccess.Write(file, bytes, position);
+    }
+
     protected int WarningsContaining(string text) =>
         Logger.Entries.Count(e => e.Level >= LogLevel.Warning && e.Message.Contains(text, StringComparison.OrdinalIgnoreCase));
 }

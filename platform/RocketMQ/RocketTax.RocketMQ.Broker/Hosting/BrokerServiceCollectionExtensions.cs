@@ -36,6 +36,7 @@ public static class BrokerServiceCollectionExtensions
             TimeSpan.FromMilliseconds(config.FlushIntervalCommitLog),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PopJournal>>()));
+        services.AddSingleton<QueueMessageReader>();
         services.AddSingleton<PopManager>();
         services.AddSingleton<ConsumerOffsetManager>();
         services.AddSingleton<QueueArrivals>();

@@ -20,9 +20,10 @@ public sealed class PopManager : IAsyncDisposable
     private const long ParkMillis = 60_000;
 
     private readonly ConcurrentDictionary<ConsumerQueueKey, ConsumerQueueState> _states = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Group, string Topic), int> _rotation = new();
     private readonly IMessageStore _store;
+    private readonly QueueMessageReader _reader;
+    private readonly QueueArrivals _arrivals;
     private readonly TopicManager _topics;
     private readonly SubscriptionGroupManager _groups;
     private readonly PopJournal _journal;
@@ -31,9 +32,19 @@ public sealed class PopManager : IAsyncDisposable
     private readonly ILogger<PopManager> _logger;
 
     public PopManager(
-        IMessageStore store, TopicManager topics, SubscriptionGroupManager groups, PopJournal journal, BrokerConfig config, TimeProvider time, ILogger<PopManager> logger)
+        IMessageStore store,
+        QueueMessageReader reader,
+        QueueArrivals arrivals,
+        TopicManager topics,
+        SubscriptionGroupManager groups,
+        PopJournal journal,
+        BrokerConfig config,
+        TimeProvider time,
+        ILogger<PopManager> logger)
     {
         _store = store;
+        _reader = reader;
+        _arrivals = arrivals;
         _topics = topics;
         _groups = groups;
         _journal = journal;
@@ -41,7 +52,6 @@ public sealed class PopManager : IAsyncDisposable
         _time = time;
         _logger = logger;
         Recover();
-        _store.MessagesArrived += OnMessagesArrived;
         _journal.Start(Snapshot);
     }
 
@@ -60,11 +70,12 @@ public sealed class PopManager : IAsyncDisposable
         string group, TopicConfig topic, int queueId, IMessageFilter filter, int maxMessages, TimeSpan invisible, TimeSpan longPolling, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + longPolling;
+        var watched = queueId >= 0 && queueId < topic.QueueCount ? queueId : QueueArrivals.AnyQueue;
         while (true)
         {
             // Take the arrival signal before looking, so a message appended in between still wakes us.
-            var arrival = _arrivals.GetOrAdd(topic.Name, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-            var (messages, nextDue) = await TryPopAsync(group, topic, queueId, filter, maxMessages, invisible, cancellationToken).ConfigureAwait(false);
+            var arrival = _arrivals.Next(topic.Name, watched);
+            var (messages, nextDue) = await TryPopAsync(group, topic, watched, filter, maxMessages, invisible, cancellationToken).ConfigureAwait(false);
             if (messages.Count > 0)
             {
                 return messages;
@@ -104,7 +115,7 @@ public sealed class PopManager : IAsyncDisposable
             _journal.Append(PopJournal.Ack(state.Key, handle.QueueOffset));
         }
 
-        WakeIfFifo(handle.Topic);
+        WakeIfFifo(handle.Topic, handle.QueueId);
         return ReceiptOutcome.Done;
     }
 
@@ -230,14 +241,10 @@ public sealed class PopManager : IAsyncDisposable
     public IReadOnlyCollection<string> GroupsOf(string topic) =>
         _states.Keys.Where(k => k.Topic == topic).Select(k => k.Group).Distinct().ToArray();
 
-    public ValueTask DisposeAsync()
-    {
-        _store.MessagesArrived -= OnMessagesArrived;
-        return _journal.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _journal.DisposeAsync();
 
     private async ValueTask<(IReadOnlyList<PoppedMessage> Messages, DateTimeOffset? NextDue)> TryPopAsync(
-        string group, TopicConfig topic, int onlyQueueId, IMessageFilter filter, int maxMessages, TimeSpan invisible, CancellationToken cancellationToken)
+        string group, TopicConfig topic, int watched, IMessageFilter filter, int maxMessages, TimeSpan invisible, CancellationToken cancellationToken)
     {
         // Refused before any message is marked in flight: a pop the journal cannot record would come back after a restart.
         _journal.EnsureAccepting();
@@ -245,8 +252,8 @@ public sealed class PopManager : IAsyncDisposable
         var exhausted = new List<(ConsumerQueueState State, long Offset, int Attempt)>();
         long? nextDue = null;
         var orderly = IsOrderly(group, topic);
-        var single = onlyQueueId >= 0 && onlyQueueId < topic.QueueCount;
-        var start = single ? onlyQueueId : _rotation.AddOrUpdate((group, topic.Name), 0, static (_, current) => current + 1);
+        var single = watched != QueueArrivals.AnyQueue;
+        var start = single ? watched : _rotation.AddOrUpdate((group, topic.Name), 0, static (_, current) => current + 1);
         for (var i = 0; i < (single ? 1 : topic.QueueCount) && messages.Count < maxMessages; i++)
         {
             var queueId = (int)((uint)(start + i) % (uint)topic.QueueCount);
@@ -401,17 +408,8 @@ public sealed class PopManager : IAsyncDisposable
                     continue;
                 }
 
-                var message = _store.ReadMessage(entry);
-                if (message is null)
-                {
-                    // The group moves past it for good: say so, as a message skipped in silence is a lost one nobody can trace.
-                    _logger.LogWarning(
-                        "Group {Group} passes over {Topic} queue {QueueId} offset {Offset}: its message at commit-log offset {CommitLogOffset} ({Size} bytes) cannot be read",
-                        key.Group, key.Topic, key.QueueId, entry.QueueOffset, entry.CommitLogOffset, entry.Size);
-                    continue;
-                }
-
-                if (!filter.Matches(message))
+                // An unreadable message is passed over for good; the reader says so in the log.
+                if (_reader.Read(key.Group, key.Topic, key.QueueId, entry) is not { } message || !filter.Matches(message))
                 {
                     continue;
                 }
@@ -478,15 +476,15 @@ public sealed class PopManager : IAsyncDisposable
             }
         }
 
-        WakeIfFifo(key.Topic);
+        WakeIfFifo(key.Topic, key.QueueId);
     }
 
-    /// <summary>An ack may free a held FIFO queue: wake the receives waiting on the topic.</summary>
-    private void WakeIfFifo(string topic)
+    /// <summary>An ack may free a held FIFO queue: wake the receives waiting on it.</summary>
+    private void WakeIfFifo(string topic, int queueId)
     {
         if (_topics.TryGet(topic, out var config) && config.MessageType == TopicMessageType.Fifo)
         {
-            OnMessagesArrived(topic, -1);
+            _arrivals.Wake(topic, queueId);
         }
     }
 
@@ -514,14 +512,6 @@ public sealed class PopManager : IAsyncDisposable
 
     private ConsumerQueueState GetOrCreateState(ConsumerQueueKey key) =>
         _states.GetOrAdd(key, k => new ConsumerQueueState(k, _store.GetMinOffset(k.Topic, k.QueueId)));
-
-    private void OnMessagesArrived(string topic, int queueId)
-    {
-        if (_arrivals.TryRemove(topic, out var arrival))
-        {
-            arrival.TrySetResult();
-        }
-    }
 
     private long NowMillis() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using RocketTax.RocketMQ.Broker.Diagnostics;
 
 namespace RocketTax.RocketMQ.Broker.Store;
 
@@ -34,6 +35,9 @@ public sealed class MessageStore : IMessageStore
     private const string CheckpointFileName = "checkpoint";
     private const string LockFileName = "lock";
 
+    /// <summary>A damaged stretch read again and again (by every group passing over it) is logged this often a minute at most.</summary>
+    private const int CorruptEntryWarningsPerMinute = 10;
+
     private readonly MessageStoreOptions _options;
     private readonly ILogger<MessageStore> _logger;
     private readonly TimeProvider _timeProvider;
@@ -52,6 +56,7 @@ public sealed class MessageStore : IMessageStore
     private readonly Lock _flushLock = new();
     private readonly CancellationTokenSource _stopFlushing = new();
     private readonly StoreStatistics _statistics = new();
+    private readonly WarningThrottle _corruptEntryWarnings;
 
     // Appender-only state, reused batch after batch so the hot path does not allocate.
     private readonly BatchBuffer _buffer = new(1024 * 1024);
@@ -83,6 +88,7 @@ public sealed class MessageStore : IMessageStore
         _options = options;
         _logger = logger;
         _timeProvider = timeProvider;
+        _corruptEntryWarnings = new WarningThrottle(CorruptEntryWarningsPerMinute, TimeSpan.FromMinutes(1), timeProvider);
         _commitLog = commitLog;
         _queues = queues;
         _lockFile = lockFile;
@@ -884,7 +890,11 @@ public sealed class MessageStore : IMessageStore
             var entry = buffer.AsSpan(0, totalSize);
             if (!CommitLogEntryCodec.IsValid(entry, offset))
             {
-                _logger.CorruptEntry(offset);
+                if (_corruptEntryWarnings.TryEnter(out var heldBack, out _, out _))
+                {
+                    _logger.CorruptEntry(offset, heldBack);
+                }
+
                 return null;
             }
 

@@ -46,8 +46,8 @@ internal static partial class MessageStoreLog
     public static partial void ArrivalHandlerFailed(this ILogger logger, Exception exception, string topic, int queueId);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning,
-        Message = "Commit-log entry at offset {Offset} failed its size, magic or CRC check; treating the message as unreadable")]
-    public static partial void CorruptEntry(this ILogger logger, long offset);
+        Message = "Commit-log entry at offset {Offset} failed its size, magic or CRC check; treating the message as unreadable ({HeldBack} more such reads since the previous warning were not logged)")]
+    public static partial void CorruptEntry(this ILogger logger, long offset, long heldBack);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information,
         Message = "Deleted {Segments} expired commit-log segment(s) and {QueueFiles} consume-queue file(s); commit log now starts at {MinOffset}")]

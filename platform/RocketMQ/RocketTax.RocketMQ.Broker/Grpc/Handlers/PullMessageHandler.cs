@@ -34,7 +34,8 @@ public sealed class PullMessageHandler(TopicManager topics, MessagePuller puller
         }
 
         var (topic, queueId) = (request.MessageQueue.Topic.Name, request.MessageQueue.Id);
-        var result = await puller.PullAsync(topic, queueId, request.Offset, request.BatchSize, filter, LongPolling.Wait(request.LongPollingTimeout, config, deadline, time), cancellationToken)
+        var wait = LongPolling.Wait(request.LongPollingTimeout, config, deadline, time);
+        var result = await puller.PullAsync(request.Group.Name, topic, queueId, request.Offset, request.BatchSize, filter, wait, cancellationToken)
             .ConfigureAwait(false);
         await responses.WriteAsync(new PullMessageResponse { Status = StatusOf(result.Status) }, cancellationToken).ConfigureAwait(false);
         foreach (var message in result.Messages)

@@ -8,7 +8,7 @@ namespace RocketTax.RocketMQ.Broker.Managers.Pull;
 /// no acks, the consumer moves on by the next begin offset it is given. A pull at the queue's end may wait for the next
 /// message (long polling).
 /// </summary>
-public sealed class MessagePuller(IMessageStore store, QueueArrivals arrivals, TimeProvider time)
+public sealed class MessagePuller(IMessageStore store, QueueMessageReader reader, QueueArrivals arrivals, TimeProvider time)
 {
     /// <summary>Most messages one pull returns, whatever it asks (RocketMQ's default <c>maxTransferCountOnMessageInMemory</c>).</summary>
     public const int MaxMessagesPerPull = 32;
@@ -18,15 +18,15 @@ public sealed class MessagePuller(IMessageStore store, QueueArrivals arrivals, T
 
     private const int ScanBatch = 32;
 
-    /// <summary>Pulls once, or, when the queue has nothing new from <paramref name="offset"/>, waits up to <paramref name="wait"/> for a message to arrive.</summary>
+    /// <summary>Pulls once for <paramref name="group"/>, or, when the queue has nothing new from <paramref name="offset"/>, waits up to <paramref name="wait"/> for a message to arrive.</summary>
     public async ValueTask<PullResult> PullAsync(
-        string topic, int queueId, long offset, int maxMessages, IMessageFilter filter, TimeSpan wait, CancellationToken cancellationToken)
+        string group, string topic, int queueId, long offset, int maxMessages, IMessageFilter filter, TimeSpan wait, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
             var arrival = arrivals.Next(topic, queueId);
-            var result = Pull(topic, queueId, offset, maxMessages, filter);
+            var result = Pull(group, topic, queueId, offset, maxMessages, filter);
             var now = time.GetUtcNow();
             if (result.Status != PullStatus.NoNewMessage || now >= deadline)
             {
@@ -40,8 +40,8 @@ public sealed class MessagePuller(IMessageStore store, QueueArrivals arrivals, T
         }
     }
 
-    /// <summary>Up to <paramref name="maxMessages"/> messages matching <paramref name="filter"/> from <paramref name="offset"/> on.</summary>
-    public PullResult Pull(string topic, int queueId, long offset, int maxMessages, IMessageFilter filter)
+    /// <summary>Up to <paramref name="maxMessages"/> messages matching <paramref name="filter"/> from <paramref name="offset"/> on, for <paramref name="group"/>.</summary>
+    public PullResult Pull(string group, string topic, int queueId, long offset, int maxMessages, IMessageFilter filter)
     {
         var min = store.GetMinOffset(topic, queueId);
         var max = store.GetMaxOffset(topic, queueId);
@@ -74,7 +74,7 @@ public sealed class MessagePuller(IMessageStore store, QueueArrivals arrivals, T
                 var entry = entries[i];
                 next = entry.QueueOffset + 1;
                 scanned++;
-                if (filter.MayMatch(entry.TagHashCode) && store.ReadMessage(entry) is { } message && filter.Matches(message))
+                if (filter.MayMatch(entry.TagHashCode) && reader.Read(group, topic, queueId, entry) is { } message && filter.Matches(message))
                 {
                     found.Add(message);
                 }

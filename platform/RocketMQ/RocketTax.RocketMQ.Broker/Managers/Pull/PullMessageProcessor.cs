@@ -46,7 +46,7 @@ public sealed partial class PullMessageProcessor(
         }
 
         var wait = header.MaySuspend ? TimeSpan.FromMilliseconds(Math.Min(header.SuspendTimeoutMillis, MaxSuspend.TotalMilliseconds)) : TimeSpan.Zero;
-        var result = await puller.PullAsync(header.Topic, header.QueueId, header.QueueOffset, header.MaxMsgNums, filter, wait, cancellationToken)
+        var result = await puller.PullAsync(header.ConsumerGroup, header.Topic, header.QueueId, header.QueueOffset, header.MaxMsgNums, filter, wait, cancellationToken)
             .ConfigureAwait(false);
         LogPulled(header.ConsumerGroup, header.Topic, header.QueueId, header.QueueOffset, result.Status, result.Messages.Count, peer);
         return Answer(request, header, result);
