@@ -240,6 +240,13 @@ internal sealed class CommitLog : IDisposable
             }
 
             Volatile.Write(ref _segments, kept.ToArray());
+            if (deleted > 0)
+            {
+                // Deleted names come back after a power loss unless their directory is flushed; recovery would then
+                // read on into segments this cut dropped.
+                DirectorySync.Flush(_directory);
+            }
+
             return (dropped, deleted);
         }
     }
