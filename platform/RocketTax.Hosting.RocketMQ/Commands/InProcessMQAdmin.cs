@@ -4,7 +4,7 @@ using RocketTax.RocketMQ.Broker.Admin;
 namespace RocketTax.Hosting.RocketMQ.Commands;
 
 /// <summary>
-/// Runs an <c>mqadmin</c> command against <paramref name="cluster"/> inside the AppHost (the broker assembly's own tool), capturing what it
+/// Runs an <c>mqadmin</c> command against a cluster inside the AppHost (the broker assembly's own tool), capturing what it
 /// prints; under access control it signs as the integration's admin account.
 /// </summary>
 internal static class InProcessMQAdmin
