@@ -14,9 +14,10 @@ namespace RocketTax.Hosting.RocketMQ;
 /// answer (stopped, restarting) keeps its last figures until it answers again.
 /// </summary>
 /// <remarks>
-/// The calls are not signed: the integration holds no account of a broker's ACL file. A broker with <c>aclEnable=true</c>
-/// (set through <c>WithBrokerProperty</c>) refuses them, and that is shown as <see cref="Access"/> on the broker and
-/// logged once, rather than left to look like figures that stopped moving; the property goes once figures come again.
+/// Under <c>WithAccessControl()</c> the calls are signed as the integration's admin account. A broker given <c>aclEnable=true</c>
+/// another way (through <c>WithBrokerProperty</c>, with an ACL file the integration holds no account of) refuses them, and that
+/// is shown as <see cref="Access"/> on the broker and logged once, rather than left to look like figures that stopped moving;
+/// the property goes once figures come again.
 /// </remarks>
 internal static class BrokerLiveProperties
 {
@@ -33,7 +34,7 @@ internal static class BrokerLiveProperties
 
     public static async Task RunAsync(RocketMQClusterResource cluster, ResourceNotificationService notifications, ILogger logger, CancellationToken stopping)
     {
-        await using var client = new RemotingClient { ConnectTimeout = CallTimeout };
+        await using var client = new RemotingClient { ConnectTimeout = CallTimeout, Credentials = cluster.AdminCredentials };
         var denied = new HashSet<string>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(Interval);
         do
@@ -67,7 +68,7 @@ internal static class BrokerLiveProperties
                 {
                     if (denied.Add(broker.Name))
                     {
-                        logger.LogWarning("{Broker} refuses the integration's unsigned GET_BROKER_RUNTIME_INFO (aclEnable=true), so its live figures are not shown: {Reason}", broker.Name, answer.Remark);
+                        logger.LogWarning("{Broker} refuses the integration's GET_BROKER_RUNTIME_INFO (aclEnable=true without WithAccessControl()), so its live figures are not shown: {Reason}", broker.Name, answer.Remark);
                     }
 
                     await notifications.PublishUpdateAsync(broker, s => s with { Properties = Merge(s.Properties, [Denied(answer.Remark)]) }).ConfigureAwait(false);
@@ -82,7 +83,7 @@ internal static class BrokerLiveProperties
     }
 
     private static ResourcePropertySnapshot Denied(string? reason) =>
-        new(Access, $"access denied: {reason} (the integration does not sign its calls; the figures are not updated)")
+        new(Access, $"access denied: {reason} (turn ACL on with WithAccessControl() so the integration signs its calls; the figures are not updated)")
         {
             DisplayName = "Live figures",
         };

@@ -58,7 +58,7 @@ internal static class ClusterStartup
                         var address = $"127.0.0.1:{broker.HostPort(RocketMQEndpointNames.Remoting)}";
                         var count = queues.ToString(CultureInfo.InvariantCulture);
                         var (ok, output) = await InProcessMQAdmin.RunAsync(
-                            ["updateTopic", "-n", cluster.NameServerAddresses, "-b", address, "-t", topic, "-r", count, "-w", count], stopping).ConfigureAwait(false);
+                            cluster, ["updateTopic", "-n", cluster.NameServerAddresses, "-b", address, "-t", topic, "-r", count, "-w", count], stopping).ConfigureAwait(false);
                         if (!ok)
                         {
                             logger.LogError("Creating topic {Topic} on {Broker} failed: {Output}", topic, broker.Name, output);

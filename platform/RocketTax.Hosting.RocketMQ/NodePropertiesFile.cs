@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
+using RocketTax.Hosting.RocketMQ.AccessControl;
 
 namespace RocketTax.Hosting.RocketMQ;
 
 /// <summary>
 /// Writes a name server's properties file (its port) and a broker's: the seed's keys (and any set through <c>WithBrokerProperty</c>), then what the
-/// graph decides: name servers, ports from the resource's endpoints, the advertised address and the store.
+/// graph decides: name servers, ports from the resource's endpoints, the advertised address, the store and, under access control, the ACL file.
 /// </summary>
 internal static class NodePropertiesFile
 {
@@ -46,6 +47,12 @@ internal static class NodePropertiesFile
         foreach (var (key, value) in broker.Properties)
         {
             keys[key] = value;
+        }
+
+        if (cluster.AccessControl is not null)
+        {
+            keys["aclEnable"] = "true";
+            keys["aclConfigFile"] = AclFile.PathAsSeenBy(cluster, broker);
         }
 
         keys["listenPort"] = broker.HostPort(RocketMQEndpointNames.Remoting).ToString(CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RocketTax.Hosting.RocketMQ;
+using RocketTax.Hosting.RocketMQ.AccessControl;
 using RocketTax.Hosting.RocketMQ.Commands;
 using RocketTax.Hosting.RocketMQ.Container;
 using RocketTax.Hosting.RocketMQ.HealthChecks;
@@ -84,6 +85,11 @@ public static class RocketMQBuilderExtensions
             }
 
             nodes.ApplyMounts();
+            if (cluster.AccessControl is { } accessControl)
+            {
+                await AclFile.WriteAsync(cluster, accessControl, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var nameServer in cluster.NameServers.OfType<RocketMQNameServerResource>())
             {
                 await NodePropertiesFile.WriteNameServerAsync(cluster, nameServer, cancellationToken).ConfigureAwait(false);

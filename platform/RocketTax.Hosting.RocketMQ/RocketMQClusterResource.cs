@@ -1,4 +1,6 @@
 using RocketTax.Hosting.RocketMQ;
+using RocketTax.Hosting.RocketMQ.AccessControl;
+using RocketTax.RocketMQ.Remoting;
 
 namespace Aspire.Hosting.ApplicationModel;
 
@@ -30,6 +32,12 @@ public sealed class RocketMQClusterResource(string name, RocketMQMode mode) : Re
 
     /// <summary>In container mode, keep stores in named volumes rather than bind mounts of <see cref="DataPath"/>.</summary>
     public bool UseDataVolumes { get; internal set; }
+
+    /// <summary>The accounts of the brokers' ACL file, when <c>WithAccessControl()</c> turned it on.</summary>
+    internal ClusterAccessControl? AccessControl { get; set; }
+
+    /// <summary>How the integration signs its own calls: as the admin account under access control, else not at all.</summary>
+    internal RemotingCredentials? AdminCredentials => AccessControl?.Admin.Credentials;
 
     /// <summary>The endpoints of an existing cluster (external mode).</summary>
     internal string? ExternalEndpoints { get; init; }

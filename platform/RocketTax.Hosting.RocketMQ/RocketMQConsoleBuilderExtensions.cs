@@ -32,6 +32,15 @@ public static class RocketMQConsoleBuilderExtensions
             .WithBuiltAssembly()
             .WithEnvironment("ConnectionStrings__rocketmq", () => nameServers ?? cluster.NameServerAddresses)
             .WithEnvironment("Console__BrowserToken", token)
+            .WithEnvironment(context =>
+            {
+                // Under access control the console's admin requests sign as the integration's admin account.
+                if (cluster.AccessControl?.Admin is { } admin)
+                {
+                    context.EnvironmentVariables["Console__AccessKey"] = admin.AccessKey;
+                    context.EnvironmentVariables["Console__SecretKey"] = admin.SecretKeyParameter;
+                }
+            })
             .WithParentRelationship(builder)
             .WaitFor(builder)
             .WithUrlForEndpoint("http", url =>

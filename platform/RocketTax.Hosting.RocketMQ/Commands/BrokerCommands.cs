@@ -21,6 +21,7 @@ internal static class BrokerCommands
                 : RocketMQBrokerDefaults.QueuesPerBroker;
             var address = $"127.0.0.1:{broker.HostPort(RocketMQEndpointNames.Remoting)}";
             var (ok, output) = await InProcessMQAdmin.RunAsync(
+                broker.Parent,
                 ["updateTopic", "-n", broker.Parent.NameServerAddresses, "-b", address, "-t", topic,
                  "-r", queues.ToString(CultureInfo.InvariantCulture), "-w", queues.ToString(CultureInfo.InvariantCulture)],
                 context.CancellationToken).ConfigureAwait(false);
@@ -43,7 +44,7 @@ internal static class BrokerCommands
         {
             var group = context.Argument("group") ?? "consumer-group";
             var (ok, output) = await InProcessMQAdmin.RunAsync(
-                ["consumerProgress", "-n", broker.Parent.NameServerAddresses, "-g", group], context.CancellationToken).ConfigureAwait(false);
+                broker.Parent, ["consumerProgress", "-n", broker.Parent.NameServerAddresses, "-g", group], context.CancellationToken).ConfigureAwait(false);
             return ok
                 ? CommandResults.Success($"progress of '{group}'", output, CommandResultFormat.Text)
                 : CommandResults.Failure($"no progress for '{group}'", output, CommandResultFormat.Text);

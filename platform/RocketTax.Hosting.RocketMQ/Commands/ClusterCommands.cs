@@ -19,7 +19,13 @@ internal static class ClusterCommands
             var endpoints = await cluster.ConnectionStringExpression.GetValueAsync(context.CancellationToken).ConfigureAwait(false);
             try
             {
-                await using var producer = new Producer(new ProducerOptions { Endpoints = endpoints!, Topics = [topic] });
+                await using var producer = new Producer(new ProducerOptions
+                {
+                    Endpoints = endpoints!,
+                    Topics = [topic],
+                    AccessKey = cluster.AdminCredentials?.AccessKey,
+                    SecretKey = cluster.AdminCredentials?.SecretKey,
+                });
                 await producer.StartAsync(context.CancellationToken).ConfigureAwait(false);
                 var receipt = await producer.SendAsync(new Message(topic, body) { Tag = "test" }, context.CancellationToken).ConfigureAwait(false);
                 return CommandResults.Success($"sent to '{topic}' as {receipt.MessageId}");

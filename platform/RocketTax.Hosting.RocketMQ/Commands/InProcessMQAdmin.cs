@@ -1,14 +1,19 @@
+using Aspire.Hosting.ApplicationModel;
 using RocketTax.RocketMQ.Broker.Admin;
 
 namespace RocketTax.Hosting.RocketMQ.Commands;
 
-/// <summary>Runs an <c>mqadmin</c> command inside the AppHost (the broker assembly's own tool), capturing what it prints.</summary>
+/// <summary>
+/// Runs an <c>mqadmin</c> command against a cluster inside the AppHost (the broker assembly's own tool), capturing what it
+/// prints; under access control it signs as the integration's admin account.
+/// </summary>
 internal static class InProcessMQAdmin
 {
-    public static async Task<(bool Succeeded, string Output)> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public static async Task<(bool Succeeded, string Output)> RunAsync(RocketMQClusterResource cluster, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         using var output = new StringWriter();
-        var exitCode = await AdminCommandLine.RunAsync([.. args], output, output, cancellationToken).ConfigureAwait(false);
+        string[] signed = cluster.AdminCredentials is { } admin ? [.. args, "--accessKey", admin.AccessKey, "--secretKey", admin.SecretKey] : [.. args];
+        var exitCode = await AdminCommandLine.RunAsync(signed, output, output, cancellationToken).ConfigureAwait(false);
         return (exitCode == 0, output.ToString().TrimEnd());
     }
 }

@@ -9,7 +9,7 @@ internal sealed class BrokerHealthCheck(IRocketMQBrokerResource broker) : IHealt
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var failure = await GrpcRouteProbe.FailureAsync(
-            "127.0.0.1", broker.HostPort(RocketMQEndpointNames.Grpc), broker.Parent.ProbeTopic, cancellationToken).ConfigureAwait(false);
+            "127.0.0.1", broker.HostPort(RocketMQEndpointNames.Grpc), broker.Parent.ProbeTopic, broker.Parent.AdminCredentials, cancellationToken).ConfigureAwait(false);
         return failure is null ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(failure);
     }
 }

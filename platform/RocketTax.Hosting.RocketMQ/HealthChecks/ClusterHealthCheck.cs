@@ -21,7 +21,7 @@ internal sealed class ClusterHealthCheck(RocketMQClusterResource cluster) : IHea
                 continue;
             }
 
-            if (await GrpcRouteProbe.FailureAsync(endpoint[..colon], port, cluster.ProbeTopic, cancellationToken).ConfigureAwait(false) is { } failure)
+            if (await GrpcRouteProbe.FailureAsync(endpoint[..colon], port, cluster.ProbeTopic, cluster.AdminCredentials, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 failures.Add(failure);
             }

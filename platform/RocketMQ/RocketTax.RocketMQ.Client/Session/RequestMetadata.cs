@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 
@@ -31,7 +29,7 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
             { "x-mq-protocol-version", "v2" },
             { "x-mq-protocol", "v2" },
             { "x-mq-request-id", Guid.NewGuid().ToString() },
-            { "x-mq-date-time", stamp.DateTime },
+            { RequestSignature.DateTimeHeader, stamp.DateTime },
         };
         if (!string.IsNullOrEmpty(options.Namespace))
         {
@@ -40,7 +38,7 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
 
         if (stamp.Authorization is { } authorization)
         {
-            metadata.Add("authorization", authorization);
+            metadata.Add(RequestSignature.AuthorizationHeader, authorization);
         }
 
         return metadata;
@@ -56,13 +54,8 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
             return stamp;
         }
 
-        var dateTime = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        string? authorization = null;
-        if (_secret is not null)
-        {
-            var signature = Convert.ToHexString(HMACSHA1.HashData(_secret, Encoding.UTF8.GetBytes(dateTime)));
-            authorization = $"MQv2-HMAC-SHA1 Credential={options.AccessKey}, SignedHeaders=x-mq-date-time, Signature={signature}";
-        }
+        var dateTime = RequestSignature.DateTime(now);
+        var authorization = _secret is null ? null : RequestSignature.Authorization(options.AccessKey!, _secret, dateTime);
 
         stamp = new Stamp(second, dateTime, authorization);
         Volatile.Write(ref _stamp, stamp);
