@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RocketTax.Testing;
@@ -38,14 +39,35 @@ public sealed class DashboardBrowserTests
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         page.SetDefaultTimeout(30_000);
         SetDefaultExpectTimeout(30_000);
+        // The dashboard's own failures show in the page only as "An unhandled error has occurred": keep what the browser
+        // was told, so a failed wait below says why the page stayed empty.
+        var browserErrors = new ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                browserErrors.Enqueue($"{message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => browserErrors.Enqueue($"page error: {error}");
 
         // The token logs the browser in and lands it on the Resources page. A healthy running resource's state reads
         // exactly "Running"; one whose health checks fail reads "Running (Unhealthy)".
         await page.GotoAsync(login.ToString());
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
-        foreach (var resource in DashboardResources)
+        try
         {
-            await Expect(ResourceRow(page, resource).GetByTitle("Running", new() { Exact = true })).ToBeVisibleAsync();
+            foreach (var resource in DashboardResources)
+            {
+                await Expect(ResourceRow(page, resource).GetByTitle("Running", new() { Exact = true })).ToBeVisibleAsync();
+            }
+        }
+        catch (PlaywrightException ex)
+        {
+            await ScreenshotAsync(page, "resources-failed");
+            throw new InvalidOperationException(
+                $"The dashboard's Resources page did not show every resource running; the browser console said:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, browserErrors.DefaultIfEmpty("(nothing)")), ex);
         }
 
         await ScreenshotAsync(page, "resources");

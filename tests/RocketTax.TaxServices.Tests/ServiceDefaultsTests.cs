@@ -11,6 +11,9 @@ namespace RocketTax.TaxServices.Tests;
 
 public sealed class ServiceDefaultsTests
 {
+    /// <summary>How long the OpenTelemetry SDK waits for one pipeline's flush when it shuts down by itself.</summary>
+    private static readonly TimeSpan SdkFlushWait = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// A collector that is gone (a dashboard stopped first, a graph without one) must not hold a stopping service: left
     /// alone, the SDK flushes logs, traces and metrics one after the other, 5 s each, and Aspire gives up on the stop.
@@ -38,7 +41,10 @@ public sealed class ServiceDefaultsTests
         var stopping = Stopwatch.StartNew();
         await app.StopAsync(ct);
         await app.DisposeAsync();
-        Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
+        // Left to the SDK, two of the pipelines wait out their flush one after the other (10.7 s measured); bounded, the
+        // three wait 2 s together (2.2 s measured under a load of 40). The gap between is for the machine, not the
+        // product: inside a test run on 2 loaded cores the bounded stop took 4.7 s once, which the old 4 s limit failed.
+        Assert.InRange(stopping.Elapsed, TimeSpan.Zero, SdkFlushWait * 2);
     }
 
     /// <summary>A loopback port nothing listens on: bound, read, released.</summary>

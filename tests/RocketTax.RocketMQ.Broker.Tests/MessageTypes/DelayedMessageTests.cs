@@ -27,6 +27,7 @@ public sealed class DelayedMessageTests(MessageTypesBrokerFixture fixture) : ICl
         }
 
         var arrivals = new Dictionary<string, DateTimeOffset>();
+        var stored = new Dictionary<string, DateTimeOffset>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (arrivals.Count < due.Count && DateTime.UtcNow < deadline)
         {
@@ -35,6 +36,7 @@ public sealed class DelayedMessageTests(MessageTypesBrokerFixture fixture) : ICl
             foreach (var message in messages)
             {
                 arrivals[RawBrokerClient.BodyOf(message)] = now;
+                stored[RawBrokerClient.BodyOf(message)] = message.SystemProperties.StoreTimestamp.ToDateTimeOffset();
             }
         }
 
@@ -42,7 +44,9 @@ public sealed class DelayedMessageTests(MessageTypesBrokerFixture fixture) : ICl
         foreach (var (body, at) in due)
         {
             Assert.True(arrivals[body] >= at, $"{body} arrived {(at - arrivals[body]).TotalMilliseconds} ms early");
-            Assert.True(arrivals[body] - at < TimeSpan.FromSeconds(1), $"{body} arrived {(arrivals[body] - at).TotalMilliseconds} ms late");
+            // Lateness by the broker's clock: its store time is when the timer put it on its topic for consumers. The
+            // client's arrival time would also count its receive's trip and turn, which on a loaded machine can be seconds.
+            Assert.True(stored[body] - at < TimeSpan.FromSeconds(1), $"{body} was put on its topic {(stored[body] - at).TotalMilliseconds} ms late");
         }
     }
 

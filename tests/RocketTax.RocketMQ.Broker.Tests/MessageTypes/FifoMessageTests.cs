@@ -56,7 +56,9 @@ public sealed class FifoMessageTests(MessageTypesBrokerFixture fixture) : IClass
             Assert.Equal(Code.Ok, (await client.SendAsync(Ct, MessageTypesClient.Fifo("fifo-hold-topic", "city-X", $"m{i}"))).Status.Code);
         }
 
-        var first = await client.ReceiveAsync("fifo-hold-group", "fifo-hold-topic", "*", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), Ct, batchSize: 1);
+        // The second receive must reach the broker, and end its 0.5 s wait, while m1 is still invisible: 2 s left a loaded
+        // machine only 1.5 s for an answer's trip back and the next request's trip out.
+        var first = await client.ReceiveAsync("fifo-hold-group", "fifo-hold-topic", "*", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), Ct, batchSize: 1);
         var held = await client.ReceiveAsync("fifo-hold-group", "fifo-hold-topic", "*", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), Ct, batchSize: 1);
         var again = await client.ReceiveAtLeastAsync("fifo-hold-group", "fifo-hold-topic", 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), Ct);
 
