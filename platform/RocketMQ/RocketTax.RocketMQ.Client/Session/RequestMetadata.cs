@@ -28,7 +28,7 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
             { "x-mq-client-version", ClientIdentity.Version },
             { "x-mq-protocol-version", "v2" },
             { "x-mq-protocol", "v2" },
-            { "x-mq-request-id", Guid.NewGuid().ToString() },
+            { "x-mq-request-id", RequestIds.Next() },
             { RequestSignature.DateTimeHeader, stamp.DateTime },
         };
         if (!string.IsNullOrEmpty(options.Namespace))
