@@ -104,7 +104,7 @@ public static class ProduceScenario
                         Body = body,
                         SystemProperties = new SystemProperties
                         {
-                            MessageId = Guid.NewGuid().ToString("N"),
+                            MessageId = MessageKeys.Next(),
                             Tag = "2021S1",
                             MessageType = MessageType.Normal,
                             BornTimestamp = Timestamp.FromDateTime(DateTime.UtcNow),

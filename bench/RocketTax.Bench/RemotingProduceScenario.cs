@@ -59,5 +59,5 @@ public static class RemotingProduceScenario
         return RemotingCommand.Request(RequestCode.SendBatchMessage, header.ToShortFields(batch: true), MessageBatchCodec.Encode(messages));
     }
 
-    private static string Properties() => MessagePropertiesCodec.Encode([new("UNIQ_KEY", Guid.NewGuid().ToString("N").ToUpperInvariant()), new("TAGS", "2021S1"), new("WAIT", "true")]);
+    private static string Properties() => MessagePropertiesCodec.Encode([new("UNIQ_KEY", MessageKeys.Next()), new("TAGS", "2021S1"), new("WAIT", "true")]);
 }
