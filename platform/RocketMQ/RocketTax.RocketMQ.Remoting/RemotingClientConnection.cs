@@ -12,6 +12,13 @@ namespace RocketTax.RocketMQ.Remoting;
 /// </summary>
 internal sealed class RemotingClientConnection : IAsyncDisposable
 {
+    /// <summary>
+    /// How often waiting callers are checked against their deadlines: a caller times out up to this much late. One
+    /// sweep per connection instead of a timer per request, which cost every request a timer's allocation and its
+    /// insertion and removal.
+    /// </summary>
+    private static readonly TimeSpan DeadlineSweep = TimeSpan.FromMilliseconds(100);
+
     private readonly string _address;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -23,8 +30,9 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     private readonly HeaderValueStrings _headerStrings = new();
     private readonly Channel<RemotingCommand> _outgoing =
         Channel.CreateUnbounded<RemotingCommand>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<int, TaskCompletionSource<RemotingCommand>> _pending = new();
+    private readonly ConcurrentDictionary<int, PendingRequest> _pending = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly Timer _deadlines;
     private readonly Task _readLoop;
     private readonly Task _writeLoop;
 
@@ -34,6 +42,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _deadlines = new Timer(static state => ((RemotingClientConnection)state!).FailOverdue(), this, DeadlineSweep, DeadlineSweep);
         _readLoop = ReadLoopAsync();
         _writeLoop = WriteLoopAsync();
     }
@@ -77,8 +86,9 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
 
     public async Task<RemotingCommand> InvokeAsync(RemotingCommand request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var answer = new TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new PendingRequest(request.Code, timeout);
         _pending[request.Opaque] = answer;
+        using var cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingRequest)state!).TrySetCanceled(token), answer);
         try
         {
             await SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -90,11 +100,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
                 answer.TrySetException(new RemotingException(_address, "the connection closed before the request was answered"));
             }
 
-            return await answer.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new RemotingException(_address, $"no answer to request code {request.Code} within {timeout.TotalMilliseconds:0} ms");
+            return await answer.Task.ConfigureAwait(false);
         }
         finally
         {
@@ -208,13 +214,41 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Fails every caller whose deadline has passed.</summary>
+    private void FailOverdue()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (opaque, waiter) in _pending)
+        {
+            if (now >= waiter.Deadline && _pending.TryRemove(opaque, out _))
+            {
+                waiter.TrySetException(new RemotingException(_address, $"no answer to request code {waiter.Code} within {waiter.Timeout.TotalMilliseconds:0} ms"));
+            }
+        }
+    }
+
     private async Task Close()
     {
         if (!_closing.IsCancellationRequested)
         {
+            // The reader fails whoever still waits; a closed connection needs no sweep (and a running timer would keep it alive).
+            await _deadlines.DisposeAsync().ConfigureAwait(false);
             await _closing.CancelAsync().ConfigureAwait(false);
             _outgoing.Writer.TryComplete();
             _socket.Dispose();
         }
+    }
+
+    /// <summary>A caller waiting for its answer, and when it stops waiting (<see cref="Environment.TickCount64"/>).</summary>
+    private sealed class PendingRequest(int code, TimeSpan timeout)
+        : TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public int Code => code;
+
+        public TimeSpan Timeout => timeout;
+
+        public long Deadline { get; } = timeout == System.Threading.Timeout.InfiniteTimeSpan || timeout >= TimeSpan.FromDays(365)
+            ? long.MaxValue
+            : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
     }
 }

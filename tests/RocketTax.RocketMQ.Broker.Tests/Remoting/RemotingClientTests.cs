@@ -29,6 +29,30 @@ public sealed class RemotingClientTests
         Assert.All(calls, call => Assert.IsType<RemotingException>(call.Exception?.InnerException));
     }
 
+    [Fact]
+    public async Task A_request_a_silent_server_never_answers_fails_at_its_timeout_and_the_next_caller_is_not_held_up()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var address = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        var server = listener.AcceptSocketAsync(Ct).AsTask();
+        await using var client = new RemotingClient();
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RemotingException>(() =>
+            client.InvokeAsync(address, RemotingCommand.Request(RequestCode.GetBrokerClusterInfo), TimeSpan.FromMilliseconds(300), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        started.Stop();
+        using var socket = await server.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Contains("no answer to request code 106 within 300 ms", error.Message, StringComparison.Ordinal);
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(300), $"failed after {started.Elapsed.TotalMilliseconds:0} ms, before its timeout");
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var waiting = client.InvokeAsync(address, RemotingCommand.Request(RequestCode.GetBrokerClusterInfo), RequestTimeout, cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
     /// <summary>
     /// Accepts one connection and stops listening (a caller that comes after the close is refused at once rather than
     /// left in the backlog), waits for the connection's first request bytes, then closes it unanswered.
