@@ -88,11 +88,7 @@ public sealed class PopManager : IAsyncDisposable
             }
 
             var wakeAt = nextDue is { } due && due < deadline ? due : deadline;
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var timer = Task.Delay(wakeAt - now + TimeSpan.FromMilliseconds(1), _time, wait.Token);
-            await Task.WhenAny(arrival, timer).ConfigureAwait(false);
-            await wait.CancelAsync().ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            await QueueArrivals.WaitAsync(arrival, wakeAt - now + TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -29,6 +29,19 @@ public sealed class QueueArrivals : IDisposable
     public Task Next(string topic, int queueId) =>
         _waiting.GetOrAdd((topic, queueId), static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>
+    /// Waits until <paramref name="arrival"/> (taken from <see cref="Next"/> before looking) completes or
+    /// <paramref name="timeout"/> has passed, whichever is first: a long poll's wait between two looks.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task WaitAsync(Task arrival, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(arrival, Task.Delay(timeout, time, waiting.Token)).ConfigureAwait(false);
+        await waiting.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     /// <summary>True once a long poll of the queue has looked and waits for it to be woken (until it is).</summary>
     public bool IsAwaited(string topic, int queueId) => _waiting.ContainsKey((topic, queueId));
 

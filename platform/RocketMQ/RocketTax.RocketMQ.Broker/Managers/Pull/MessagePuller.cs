@@ -33,10 +33,7 @@ public sealed class MessagePuller(IMessageStore store, QueueMessageReader reader
                 return result;
             }
 
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(arrival, Task.Delay(deadline - now, time, waiting.Token)).ConfigureAwait(false);
-            await waiting.CancelAsync().ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            await QueueArrivals.WaitAsync(arrival, deadline - now, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
