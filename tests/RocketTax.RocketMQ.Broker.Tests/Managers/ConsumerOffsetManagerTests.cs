@@ -68,6 +68,23 @@ public sealed class ConsumerOffsetManagerTests : MessageStoreTestBase
     }
 
     [Fact]
+    public void Committing_the_offset_already_committed_writes_nothing_new()
+    {
+        var offsets = NewManager();
+        offsets.Commit(Key, 5);
+        offsets.Persist();
+        File.Delete(OffsetFile);
+
+        offsets.Commit(Key, 5);
+        offsets.Persist();
+        Assert.False(File.Exists(OffsetFile));
+
+        offsets.Commit(Key, 6);
+        offsets.Persist();
+        Assert.True(File.Exists(OffsetFile));
+    }
+
+    [Fact]
     public void A_torn_temp_file_left_by_a_crash_does_not_replace_the_last_complete_file()
     {
         var offsets = NewManager();

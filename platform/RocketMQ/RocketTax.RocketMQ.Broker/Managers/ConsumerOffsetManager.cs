@@ -44,7 +44,8 @@ public sealed class ConsumerOffsetManager
     /// <summary>Records the group's offset on a queue; a negative offset is no offset and is ignored.</summary>
     public void Commit(ConsumerQueueKey key, long offset)
     {
-        if (offset < 0)
+        // A 4.x consumer commits with every pull, mostly the offset it committed before: that is no change to write.
+        if (offset < 0 || (_offsets.TryGetValue(key, out var committed) && committed == offset))
         {
             return;
         }
