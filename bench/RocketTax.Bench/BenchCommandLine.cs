@@ -36,8 +36,8 @@ public static class BenchCommandLine
           --messages N                     messages to send in all (default 200000)
           --batch N                        messages per send request (default 1)
           --warmup N                       unmeasured messages sent first (default 50000)
-          --warmup-seconds N               the closed-loop produce runs warm up for at least N seconds (default 10), so a
-                                           fresh broker's JIT has settled before measuring
+          --warmup-seconds N               closed-loop runs warm up for at least N seconds, paced runs for N seconds at
+                                           --rate after --warmup (default 10), so a fresh broker's JIT has settled first
           --size BYTES                     body size (default 1024)
           --seconds N                      time bound of a run; length of the paced runs (default 60)
           --rate N                         offered load of client-latency and e2e (default 5000)

@@ -21,8 +21,8 @@ public sealed class BenchSmokeTests : IDisposable
         { "remoting-produce --messages 3000 --warmup 300 --warmup-seconds 1 --senders 16", 3_000 },
         { "remoting-produce --flush SYNC_FLUSH --serialize ROCKETMQ --messages 2000 --warmup 200 --warmup-seconds 0 --senders 16 --batch 4", 2_000 },
         { "client-produce --messages 2000 --warmup 200 --warmup-seconds 0 --senders 8", 2_000 },
-        { "client-latency --rate 500 --seconds 2 --warmup 200", 1_000 },
-        { "e2e --rate 200 --seconds 2 --warmup 200", 400 },
+        { "client-latency --rate 500 --seconds 2 --warmup 200 --warmup-seconds 1", 1_000 },
+        { "e2e --rate 200 --seconds 2 --warmup 200 --warmup-seconds 1", 400 },
         { "consume --messages 2000 --senders 8", 2_000 },
         { "fifo-consume --messages 2000 --senders 8", 2_000 },
         // All are due 10 s after the first send and must be stored by then: 2,000 took longer on a loaded 2-core machine.
