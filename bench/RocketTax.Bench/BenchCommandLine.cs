@@ -28,6 +28,9 @@ public static class BenchCommandLine
           rabbitmq-produce the produce run against rabbitmq-server (quorum queue, persistent messages), confirms awaited
           compare          produce and remoting-produce (JSON, ROCKETMQ) at ASYNC_FLUSH then nats-produce, both at SYNC_FLUSH then
                            rabbitmq-produce; writes compare.md
+          matrix           every target's scenario in one run (about 10 minutes): produce by senders (1, 16, 64), batch,
+                           flush type and size (100 B, 16 KiB) over remoting and gRPC, client-latency at --rate / 5, --rate
+                           and 4 x --rate, e2e at the first two, consume of a 5 x --messages backlog; writes matrix.md
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
@@ -82,6 +85,7 @@ public static class BenchCommandLine
             "nats-produce" => One(NatsProduceScenario.RunAsync),
             "rabbitmq-produce" => One(RabbitMqProduceScenario.RunAsync),
             "compare" => PeerComparison.RunAsync,
+            "matrix" => ScenarioMatrix.RunAsync,
             _ => null,
         };
         if (scenario is null)

@@ -43,6 +43,25 @@ public sealed class BenchSmokeTests : IDisposable
         await RunAndCheckAsync(arguments, 2_000);
     }
 
+    [Fact(Timeout = 600_000)]
+    public async Task Matrix_runs_every_target_scenario_and_writes_a_row_for_each()
+    {
+        Assert.Equal(0, await BenchCommandLine.RunAsync(
+            ["matrix", "--messages", "2000", "--warmup", "200", "--warmup-seconds", "0", "--seconds", "2", "--rate", "250", "--out", _out]));
+
+        var results = (await File.ReadAllLinesAsync(Path.Combine(_out, "results.jsonl"), TestContext.Current.CancellationToken))
+            .Where(line => line.Length > 0)
+            .Select(line => JsonSerializer.Deserialize<ProduceResult>(line)!)
+            .ToArray();
+        // Produce: 3 sender counts, then SYNC_FLUSH, two batched and two sizes, each over remoting and gRPC; 3 paced loads, 2 end to end, the backlog.
+        Assert.Equal(6 + 10 + 3 + 2 + 1, results.Length);
+        Assert.All(results, result => Assert.True(result.Count > 0 && result.Failed == 0, result.ToMarkdownRow()));
+        Assert.Equal([50, 250, 1_000], results.Where(r => r.Scenario.StartsWith("send latency", StringComparison.Ordinal)).Select(r => r.Count / 2));
+        Assert.Equal(10_000, results[^1].Count);
+        var table = await File.ReadAllLinesAsync(Path.Combine(_out, "matrix.md"), TestContext.Current.CancellationToken);
+        Assert.Equal(2 + results.Length, table.Count(line => line.StartsWith('|')));
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Unknown_scenario_or_bad_option_exits_2_without_results()
     {
