@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fetches nats-server 2.10 or later from Debian trixie into bench/.peers/nats-server (gitignored), so the bench can
 # run JetStream with `sync_interval: always` (an fsync before each publish ack) against our SYNC_FLUSH; bookworm's
-# nats-server 2.9 has no sync_interval. Apt runs on lists and a cache of its own under bench/.peers/apt: the
-# system's sources, lists and installed packages are read, never changed. Does nothing when the binary is there.
-# Prints the binary's path and version on its last line.
+# nats-server 2.9 has no sync_interval. Apt runs on lists and a cache of its own under bench/.peers/apt, deleted
+# after a successful fetch: the system's sources, lists and installed packages are read, never changed.
+# Does nothing when the binary is there. Prints the binary's path and version on its last line.
 set -euo pipefail
 
 suite=trixie
@@ -71,6 +71,7 @@ rm -rf "$target.tmp" && dpkg -x "${deb[0]}" "$target.tmp"
 [[ -x "$target.tmp/usr/sbin/nats-server" ]] || fail "${deb[0]##*/} has no usr/sbin/nats-server"
 checked_version "$target.tmp/usr/sbin/nats-server" >/dev/null
 rm -rf "$target" && mv "$target.tmp" "$target"
-rm -rf "$download"
+# The lists (about 30 MB) serve only this fetch; on failure they stay, with the logs, for a look.
+rm -rf "$apt_dir"
 version=$(checked_version "$binary")
 echo "nats-server $version at $binary (from ${deb[0]##*/})"
