@@ -24,10 +24,13 @@ public static class BenchCommandLine
           subscription-lookup BenchmarkDotNet: a 4.x pull's subscription lookup among 100 online clients, index vs. scan
           apphost-start    `dotnet run` of the AppHost to the whole graph healthy, --runs times (default 3), from the repository root;
                            with --image IMAGE the cluster runs in containers of that image (Docker, the image built)
-          nats-produce     the produce run against nats-server with JetStream (file storage), publish acks awaited
+          nats-produce     the produce run against nats-server with JetStream (file storage), publish acks awaited; with
+                           --flush SYNC_FLUSH an fsync before each ack (sync_interval: always, nats-server 2.10 or later:
+                           bench/peers/fetch-nats-server.sh fetches it, or set ROCKETTAX_NATS_SERVER)
           rabbitmq-produce the produce run against rabbitmq-server (quorum queue, persistent messages), confirms awaited
           compare          produce and remoting-produce (JSON, ROCKETMQ) at ASYNC_FLUSH then nats-produce, both at SYNC_FLUSH then
-                           rabbitmq-produce; writes compare.md
+                           rabbitmq-produce and nats-produce --flush SYNC_FLUSH (said and left out without nats-server 2.10);
+                           writes compare.md
           matrix           every target's scenario in one run (about 10 minutes): produce by senders (1, 16, 64), batch,
                            flush type and size (100 B, 16 KiB) over remoting and gRPC, client-latency at --rate / 5, --rate
                            and 4 x --rate, e2e at the first two, consume of a 5 x --messages backlog; writes matrix.md
@@ -145,7 +148,18 @@ public static class BenchCommandLine
         }
 
         using var cancel = CancelOnCtrlC();
-        foreach (var result in await scenario(options, cancel.Token))
+        IReadOnlyList<ProduceResult> results;
+        try
+        {
+            results = await scenario(options, cancel.Token);
+        }
+        catch (PeerUnavailableException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        foreach (var result in results)
         {
             Console.WriteLine(result.ToMarkdownRow());
             ResultWriter.Append(options.OutputDirectory, result);

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.Json;
 
 namespace RocketTax.Bench.Tests;
@@ -62,6 +63,56 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Equal(2 + results.Length, table.Count(line => line.StartsWith('|')));
     }
 
+    /// <summary>Skips without nats-server 2.10, saying how to fetch it, or fails under ROCKETTAX_REQUIRE_NATS_SYNC=1 (as CI sets it).</summary>
+    [Fact(Timeout = 300_000)]
+    public async Task Nats_produce_at_SYNC_FLUSH_runs_JetStream_with_an_fsync_before_each_ack()
+    {
+        try
+        {
+            await NatsServerBinary.FindAsync(syncWrites: true, TestContext.Current.CancellationToken);
+        }
+        catch (PeerUnavailableException e)
+        {
+            if (Environment.GetEnvironmentVariable("ROCKETTAX_REQUIRE_NATS_SYNC") == "1")
+            {
+                Assert.Fail($"ROCKETTAX_REQUIRE_NATS_SYNC=1 and {e.Message}");
+            }
+
+            Assert.Skip($"{e.Message} Set ROCKETTAX_REQUIRE_NATS_SYNC=1 to fail instead of skipping.");
+        }
+
+        var result = await RunAndCheckAsync("nats-produce --flush SYNC_FLUSH --messages 2000 --warmup 200 --warmup-seconds 0 --senders 16", 2_000);
+        Assert.Contains("sync_interval: always", result.Setting, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Nats_produce_at_SYNC_FLUSH_refuses_a_server_before_2_10_saying_how_to_fetch_one_and_exits_2()
+    {
+        // A stand-in that answers --version as Debian bookworm's nats-server does; it is never started as a server.
+        var old = Path.Combine(_out, "nats-server");
+        await File.WriteAllTextAsync(old, "#!/bin/sh\necho 'nats-server: v2.9.10'\n", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(old, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var before = Environment.GetEnvironmentVariable(NatsServerBinary.PathVariable);
+        Environment.SetEnvironmentVariable(NatsServerBinary.PathVariable, old);
+        try
+        {
+            var refusal = await Assert.ThrowsAsync<PeerUnavailableException>(
+                () => NatsServerBinary.FindAsync(syncWrites: true, TestContext.Current.CancellationToken));
+            Assert.Contains("2.9.10", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("no sync_interval", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("bench/peers/fetch-nats-server.sh", refusal.Message, StringComparison.Ordinal);
+            Assert.Equal(new Version(2, 9, 10), (await NatsServerBinary.FindAsync(syncWrites: false, TestContext.Current.CancellationToken)).Version);
+
+            Assert.Equal(2, await BenchCommandLine.RunAsync(["nats-produce", "--flush", "SYNC_FLUSH", "--messages", "100", "--out", _out]));
+            Assert.False(File.Exists(Path.Combine(_out, "results.jsonl")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(NatsServerBinary.PathVariable, before);
+        }
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Unknown_scenario_or_bad_option_exits_2_without_results()
     {
@@ -83,7 +134,7 @@ public sealed class BenchSmokeTests : IDisposable
         }
     }
 
-    private async Task RunAndCheckAsync(string arguments, long expectedCount)
+    private async Task<ProduceResult> RunAndCheckAsync(string arguments, long expectedCount)
     {
         // The paced scenarios name their length; the others get a bound that ends a stuck run.
         string[] bound = arguments.Contains("--seconds", StringComparison.Ordinal) ? [] : ["--seconds", "60"];
@@ -98,5 +149,6 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.True(result.MessagesPerSecond > 0, $"no throughput in {result.ToMarkdownRow()}");
         Assert.Contains(result.ToMarkdownRow(), await File.ReadAllTextAsync(Path.Combine(_out, "results.md"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.True(new FileInfo(Path.Combine(_out, "results.png")).Length > 0, "the chart was not written");
+        return result;
     }
 }
