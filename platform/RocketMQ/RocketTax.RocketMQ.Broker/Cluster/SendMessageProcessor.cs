@@ -78,6 +78,11 @@ public sealed partial class SendMessageProcessor(
         // A 4.x consumer whose send-back failed sends the message to its group's retry topic itself: the topic is made
         // for it, and a message whose retries are used up goes to the group's dead-letter topic, undelayed.
         var retryGroup = ResourceNames.RetryGroup(header.Topic);
+        if (retryGroup is not null && ResourceNames.ValidateGroup(retryGroup) is { } badGroup)
+        {
+            return Refuse(request, ResponseCode.MessageIllegal, badGroup);
+        }
+
         var deadLetter = retryGroup is not null && retries.AreUsedUp(retryGroup, header.ReconsumeTimes, header.MaxReconsumeTimes);
         var topic = retryGroup is null ? topics.GetOrAutoCreate(header.Topic!)
             : deadLetter ? retries.DeadLetterTopic(retryGroup) : retries.RetryTopic(retryGroup);
