@@ -17,6 +17,7 @@ public static class RequestCode
     public const int ViewMessageById = 33;
     public const int HeartBeat = 34;
     public const int UnregisterClient = 35;
+    public const int ConsumerSendMsgBack = 36;
     public const int GetConsumerListByGroup = 38;
     public const int RegisterBroker = 103;
     public const int UnregisterBroker = 104;

@@ -18,8 +18,8 @@ public static class PullConsumerRequests
     }
 
     /// <summary><c>PULL_MESSAGE</c> without an expression, as a 4.x push consumer sends it: the broker filters by the group's heartbeat.</summary>
-    public static RemotingCommand PushConsumerPull(string topic, long offset) =>
-        new PullMessageHeader(Group, topic, 0, offset, 32, PullSysFlag.Suspend, 0, 1).ToRequest();
+    public static RemotingCommand PushConsumerPull(string topic, long offset, long suspendMillis = 1) =>
+        new PullMessageHeader(Group, topic, 0, offset, 32, PullSysFlag.Suspend, 0, suspendMillis).ToRequest();
 
     public static RemotingCommand QueryOffset(string topic, string group = Group) =>
         RemotingCommand.Request(RequestCode.QueryConsumerOffset, new Dictionary<string, string> { ["consumerGroup"] = group, ["topic"] = topic, ["queueId"] = "0" });
@@ -39,6 +39,22 @@ public static class PullConsumerRequests
         }
 
         return RemotingCommand.Request(code, fields);
+    }
+
+    /// <summary><c>CONSUMER_SEND_MSG_BACK</c> of the message at <paramref name="commitLogOffset"/>, as a 4.x push consumer sends it after RECONSUME_LATER.</summary>
+    public static RemotingCommand SendBack(long commitLogOffset, int delayLevel = 1, int? maxReconsumeTimes = null, string group = Group)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["offset"] = commitLogOffset.ToString(CultureInfo.InvariantCulture), ["group"] = group,
+            ["delayLevel"] = delayLevel.ToString(CultureInfo.InvariantCulture), ["originMsgId"] = "origin-id", ["unitMode"] = "false",
+        };
+        if (maxReconsumeTimes is { } max)
+        {
+            fields["maxReconsumeTimes"] = max.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return RemotingCommand.Request(RequestCode.ConsumerSendMsgBack, fields);
     }
 
     public static long Offset(RemotingCommand answer, string field = "offset") => long.Parse(answer.Field(field)!, CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +7,7 @@ using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Managers.Pull;
+using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Store;
 using RocketTax.RocketMQ.Broker.Tests.Remoting;
@@ -21,12 +23,15 @@ namespace RocketTax.RocketMQ.Broker.Tests.PullConsumers;
 
 /// <summary>
 /// A 4.x consumer reading a queue by offset over the remoting port: where a new group starts, pulls that find messages,
-/// wait for them, or are told to move; offsets committed and kept across a restart; filters; ACL. The broker's layers
+/// wait for them, or are told to move; offsets committed and kept across a restart; filters; ACL; failed messages sent back
+/// for a delayed retry on the group's retry topic, and to its DLQ past their retries. The broker's layers
 /// run in process over a real store behind a real remoting server, and a <see cref="RemotingClient"/> plays the consumer.
 /// </summary>
 public sealed class PullMessageProcessorTests : MessageStoreTestBase
 {
     private const string TaxTopic = "tax-data-topic";
+    private const string RetryTopic = "%RETRY%" + Group;
+    private const string DeadLetterTopic = "%DLQ%" + Group;
 
     [Fact]
     public async Task A_new_group_on_a_new_queue_starts_at_offset_0_and_its_pull_finds_the_messages_in_order()
@@ -235,8 +240,115 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
         Assert.Null(broker.Services.GetRequiredService<ConsumerOffsetManager>().Query(new("someone-elses-group", TaxTopic, 0)));
     }
 
+    [Fact]
+    public async Task A_message_sent_back_is_pulled_again_from_the_groups_retry_topic_after_its_delay_and_past_its_retries_lands_in_the_DLQ()
+    {
+        await using var broker = await StartAsync();
+        broker.Services.GetRequiredService<TopicManager>().GetOrAutoCreate(TaxTopic);
+        await PutAsync(broker.Store, Message(TaxTopic, 0, "report 1", "2021S1", new()
+        {
+            [MessageProperties.Tags] = "2021S1", [MessageProperties.MessageId] = "id-1", [MessageProperties.Keys] = "city-0001",
+        }));
+        await broker.InvokeAsync(JavaClientRequests.HeartBeat("city-tax-producer", Group, TaxTopic));
+        var failed = ReadEntries(broker.Store, TaxTopic, 0)[0].CommitLogOffset;
+        var sentBackAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var sentBack = await broker.InvokeAsync(SendBack(failed, delayLevel: 1));
+        var retried = MessageExtCodec.DecodeAll((await PullDueAsync(broker, RetryTopic)).Body).Single();
+        var sentBackAgain = await broker.InvokeAsync(SendBack(retried.CommitLogOffset, delayLevel: 1, maxReconsumeTimes: 1));
+
+        Assert.Equal(ResponseCode.Success, sentBack.Code);
+        Assert.Equal("report 1", Encoding.UTF8.GetString(retried.Body.Span));
+        Assert.Equal(1, retried.ReconsumeTimes);
+        Assert.Equal(TaxTopic, retried.Properties[MessageProperties.RetryTopic]);
+        Assert.Equal("origin-id", retried.Properties[MessageProperties.OriginMessageId]);
+        Assert.Equal("id-1", retried.Properties[MessageProperties.MessageId]);
+        Assert.Equal("city-0001", retried.Properties[MessageProperties.Keys]);
+        Assert.Equal("2021S1", retried.Properties[MessageProperties.Tags]);
+        Assert.True(retried.StoreTimestamp - sentBackAt >= 1_000, $"stored on the retry topic {retried.StoreTimestamp - sentBackAt} ms after the send-back, before its 1 s delay");
+        Assert.Equal(ResponseCode.Success, sentBackAgain.Code);
+        var dead = broker.Store.ReadMessage(ReadEntries(broker.Store, DeadLetterTopic, 0).Single())!;
+        Assert.Equal(2, dead.ReconsumeTimes);
+        Assert.Equal(TaxTopic, dead.Properties[MessageProperties.RetryTopic]);
+        Assert.False(dead.Properties.ContainsKey(MessageProperties.DeliveryTimestamp));
+        Assert.Single(ReadEntries(broker.Store, RetryTopic, 0));
+    }
+
+    [Fact]
+    public async Task A_send_back_without_a_delay_level_waits_level_3_plus_the_reconsumes_and_a_negative_level_goes_to_the_DLQ_at_once()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1");
+        var failed = ReadEntries(broker.Store, TaxTopic, 0)[0].CommitLogOffset;
+        var sentBackAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var retry = await broker.InvokeAsync(SendBack(failed, delayLevel: 0));
+        var dlq = await broker.InvokeAsync(SendBack(failed, delayLevel: -1));
+
+        Assert.Equal(ResponseCode.Success, retry.Code);
+        var scheduled = broker.Store.ReadMessage(ReadEntries(broker.Store, TimerMessageService.TimerTopic, 0).Single())!;
+        Assert.Equal(RetryTopic, scheduled.Properties[MessageProperties.RealTopic]);
+        Assert.Equal("3", scheduled.Properties[MessageProperties.DelayLevel]);
+        Assert.InRange(long.Parse(scheduled.Properties[MessageProperties.DeliveryTimestamp], CultureInfo.InvariantCulture) - sentBackAt, 10_000, 10_000 + (long)Timeout.TotalMilliseconds);
+        Assert.Equal(ResponseCode.Success, dlq.Code);
+        Assert.Equal(1, broker.Store.ReadMessage(ReadEntries(broker.Store, DeadLetterTopic, 0).Single())!.ReconsumeTimes);
+    }
+
+    [Fact]
+    public async Task A_send_back_of_an_offset_holding_no_message_is_answered_SYSTEM_ERROR_and_stores_nothing()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1");
+
+        var answer = await broker.InvokeAsync(SendBack(1_000_000));
+
+        Assert.Equal(ResponseCode.SystemError, answer.Code);
+        Assert.Contains("offset 1000000", answer.Remark, StringComparison.Ordinal);
+        Assert.Empty(ReadEntries(broker.Store, TimerMessageService.TimerTopic, 0));
+        Assert.Empty(ReadEntries(broker.Store, DeadLetterTopic, 0));
+    }
+
+    [Fact]
+    public async Task A_consumers_own_send_to_its_retry_topic_is_delayed_by_its_DELAY_level_and_past_its_retries_goes_to_the_DLQ()
+    {
+        await using var broker = await StartAsync();
+        await broker.InvokeAsync(JavaClientRequests.HeartBeat("city-tax-producer", Group, TaxTopic));
+        var sentAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var retry = await broker.InvokeAsync(FallbackSend("retried report", reconsumeTimes: 1));
+        var pulled = MessageExtCodec.DecodeAll((await PullDueAsync(broker, RetryTopic)).Body).Single();
+        var dead = await broker.InvokeAsync(FallbackSend("dead report", reconsumeTimes: 16));
+
+        Assert.Equal(ResponseCode.Success, retry.Code);
+        Assert.Equal("retried report", Encoding.UTF8.GetString(pulled.Body.Span));
+        Assert.Equal(1, pulled.ReconsumeTimes);
+        Assert.True(pulled.StoreTimestamp - sentAt >= 1_000, $"stored on the retry topic {pulled.StoreTimestamp - sentAt} ms after the send, before its DELAY level 1 (1 s)");
+        Assert.Equal(ResponseCode.Success, dead.Code);
+        var deadLettered = broker.Store.ReadMessage(ReadEntries(broker.Store, DeadLetterTopic, 0).Single())!;
+        Assert.Equal("dead report", Encoding.UTF8.GetString(deadLettered.Body.Span));
+        Assert.Equal(TaxTopic, deadLettered.Properties[MessageProperties.RetryTopic]);
+        Assert.Single(ReadEntries(broker.Store, RetryTopic, 0));
+    }
+
     private static IEnumerable<string> Bodies(RemotingCommand answer) =>
         MessageExtCodec.DecodeAll(answer.Body).Select(m => Encoding.UTF8.GetString(m.Body.Span));
+
+    /// <summary>Pulls the retry topic as a push consumer does, each pull waiting up to 2 s, until the timer delivered a message there.</summary>
+    private static Task<RemotingCommand> PullDueAsync(InProcessBroker broker, string topic) =>
+        Eventually.ValueAsync(
+            _ => broker.InvokeAsync(PushConsumerPull(topic, 0, suspendMillis: 2_000)), answer => answer.Code == ResponseCode.Success, Timeout, Ct);
+
+    /// <summary>What a 4.x push consumer sends itself when its send-back failed: the message, to its retry topic, one reconsume more.</summary>
+    private static RemotingCommand FallbackSend(string body, int reconsumeTimes)
+    {
+        var properties = MessagePropertiesCodec.Encode(new Dictionary<string, string>
+        {
+            [MessageProperties.RetryTopic] = TaxTopic, [MessageProperties.DelayLevel] = "1", [MessageProperties.MessageId] = $"id-{body}",
+        });
+        var fields = new SendMessageHeader("CLIENT_INNER_PRODUCER", RetryTopic, -1, 0, 1_700_000_000_123, 0, properties, reconsumeTimes).ToShortFields();
+        fields["l"] = "16";
+        return RemotingCommand.Request(RequestCode.SendMessageV2, fields, Encoding.UTF8.GetBytes(body));
+    }
 
     private async Task<InProcessBroker> StartAsync(bool aclEnable = false, long? inMemoryBytes = null, int segmentSize = SmallSegmentSize)
     {
@@ -247,6 +359,8 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
         var offsets = services.GetRequiredService<ConsumerOffsetProcessor>();
         var flush = services.GetServices<IHostedService>().OfType<ConsumerOffsetFlushService>().Single();
         await flush.StartAsync(Ct);
+        var timer = services.GetRequiredService<TimerMessageService>();
+        await timer.StartAsync(Ct);
         var server = await StartRemotingServerAsync(
             [
                 services.GetRequiredService<PullMessageProcessor>(),
@@ -254,13 +368,15 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
                     services.GetRequiredService<ConsumerOffsetManager>(), services.GetRequiredService<MessagePuller>(), store, services.GetRequiredService<TopicManager>(),
                     services.GetRequiredService<ClientManager>(), services.GetRequiredService<BrokerIdentity>()) { InMemoryBytes = bytes } : offsets,
                 services.GetRequiredService<ClientManageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>(),
+                services.GetRequiredService<ConsumerSendMsgBackProcessor>(), services.GetRequiredService<SendMessageProcessor>(),
             ],
             services.GetService<IRemotingRequestGuard>());
-        return new InProcessBroker(store, services, server, flush);
+        return new InProcessBroker(store, services, server, flush, timer);
     }
 
     /// <summary>A broker's layers behind a remoting server; disposing stops it as the host does (offsets written) and leaves the store open.</summary>
-    private sealed record InProcessBroker(MessageStore Store, ServiceProvider Services, RemotingServer Server, ConsumerOffsetFlushService Flush) : IAsyncDisposable
+    private sealed record InProcessBroker(
+        MessageStore Store, ServiceProvider Services, RemotingServer Server, ConsumerOffsetFlushService Flush, TimerMessageService Timer) : IAsyncDisposable
     {
         private readonly RemotingClient _client = new();
 
@@ -283,6 +399,7 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
             await _client.DisposeAsync();
             await Server.DisposeAsync();
             await Flush.StopAsync(Ct);
+            await Timer.StopAsync(Ct);
             await Services.DisposeAsync();
         }
     }

@@ -2,9 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Pull;
 using RocketTax.RocketMQ.Broker.Remoting;
 using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
+using RocketTax.RocketMQ.Broker.Tests.PullConsumers;
 using RocketTax.RocketMQ.Broker.Tests.Remoting;
 using RocketTax.RocketMQ.Broker.Tests.Store;
 using RocketTax.RocketMQ.Remoting;
@@ -16,7 +18,7 @@ namespace RocketTax.RocketMQ.Broker.Tests.Security;
 
 /// <summary>
 /// <c>aclEnable=true</c> on the remoting port, as RocketMQ 4.x's plain ACL: every request signed by an account of the
-/// ACL file, PUB on the topic to send, SUB on the groups and topics a 4.x client's heartbeat names, an admin account to
+/// ACL file, PUB on the topic to send (SUB on the group to send to its retry topic or send a failed message back), SUB on the groups and topics a 4.x client's heartbeat names, an admin account to
 /// create topics; else NO_PERMISSION and nothing done. The
 /// broker's layers run in process over a real store behind a real remoting server.
 /// </summary>
@@ -182,6 +184,39 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task A_send_to_a_groups_retry_topic_needs_SUB_on_that_group_not_PUB_on_the_topic()
+    {
+        await using var broker = await StartAsync(aclEnable: true);
+        await using var reporter = new RemotingClient { Credentials = Reporter };
+
+        var ownGroup = await reporter.InvokeAsync(broker.Address, SendV2("%RETRY%consumer-group"), Timeout, Ct);
+        var otherGroup = await reporter.InvokeAsync(broker.Address, SendV2("%RETRY%payroll-group"), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.Success, ownGroup.Code);
+        Assert.Single(ReadEntries(broker.Store, "%RETRY%consumer-group", 0));
+        Assert.Equal(ResponseCode.NoPermission, otherGroup.Code);
+        Assert.Contains("group 'payroll-group'", otherGroup.Remark, StringComparison.Ordinal);
+        Assert.Empty(ReadEntries(broker.Store, "%RETRY%payroll-group", 0));
+    }
+
+    [Fact]
+    public async Task A_consumers_send_back_of_a_failed_message_needs_SUB_on_its_group()
+    {
+        await using var broker = await StartAsync(aclEnable: true);
+        await using var reporter = new RemotingClient { Credentials = Reporter };
+        await reporter.InvokeAsync(broker.Address, SendV2(TaxTopic), Timeout, Ct);
+        var stored = ReadEntries(broker.Store, TaxTopic, 0)[0].CommitLogOffset;
+
+        var ownGroup = await reporter.InvokeAsync(broker.Address, PullConsumerRequests.SendBack(stored, group: "consumer-group"), Timeout, Ct);
+        var otherGroup = await reporter.InvokeAsync(broker.Address, PullConsumerRequests.SendBack(stored, group: "payroll-group"), Timeout, Ct);
+
+        Assert.Equal(ResponseCode.Success, ownGroup.Code);
+        Assert.Equal(ResponseCode.NoPermission, otherGroup.Code);
+        Assert.Contains("group 'payroll-group'", otherGroup.Remark, StringComparison.Ordinal);
+        Assert.False(broker.Services.GetRequiredService<TopicManager>().TryGet("%RETRY%payroll-group", out _));
+    }
+
+    [Fact]
     public async Task With_ACL_off_unsigned_and_signed_requests_are_served_as_before()
     {
         await using var broker = await StartAsync(aclEnable: false);
@@ -228,6 +263,7 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
             [
                 services.GetRequiredService<SendMessageProcessor>(), services.GetRequiredService<BrokerAdminProcessor>(),
                 services.GetRequiredService<ClientManageProcessor>(), services.GetRequiredService<ConsumerConnectionProcessor>(),
+                services.GetRequiredService<ConsumerSendMsgBackProcessor>(),
             ],
             guard is null ? services.GetService<IRemotingRequestGuard>() : guard(services.GetRequiredService<AclConfig>()));
         return new InProcessBroker(store, services, server);

@@ -17,11 +17,12 @@ namespace RocketTax.RocketMQ.Broker.Cluster;
 /// Sends over remoting: <c>SEND_MESSAGE</c> (how operator tools resend a dead-lettered message),
 /// <c>SEND_MESSAGE_V2</c> and <c>SEND_BATCH_MESSAGE</c> (how 4.x producers send). The messages go to the same store,
 /// under the same flow control, as gRPC sends: a send refused for waiting too long is answered <c>SYSTEM_BUSY</c>.
-/// A zlib-compressed body is stored inflated; a <c>DELAY</c> level or <c>TIMER_DELIVER_MS</c> goes to the timer.
+/// A zlib-compressed body is stored inflated; a <c>DELAY</c> level or <c>TIMER_DELIVER_MS</c> goes to the timer. A send to
+/// a group's <c>%RETRY%</c> topic past the group's retries (<c>reconsumeTimes</c> against <c>maxReconsumeTimes</c>) goes to its <c>%DLQ%</c> topic.
 /// Half (transactional) messages are refused: their check-back needs the gRPC telemetry stream.
 /// </summary>
 public sealed partial class SendMessageProcessor(
-    TopicManager topics, IMessageStore store, TimerMessageService timer, BrokerConfig config, BrokerIdentity identity,
+    TopicManager topics, ConsumerRetries retries, IMessageStore store, TimerMessageService timer, BrokerConfig config, BrokerIdentity identity,
     TimeProvider time, BrokerMetrics metrics, ILogger<SendMessageProcessor> logger)
     : IRemotingRequestProcessor
 {
@@ -74,7 +75,18 @@ public sealed partial class SendMessageProcessor(
             return Refuse(request, ResponseCode.MessageIllegal, invalid);
         }
 
-        if (topics.GetOrAutoCreate(header.Topic!) is not { } topic)
+        // A 4.x consumer whose send-back failed sends the message to its group's retry topic itself: the topic is made
+        // for it, and a message whose retries are used up goes to the group's dead-letter topic, undelayed.
+        var retryGroup = ResourceNames.RetryGroup(header.Topic);
+        if (retryGroup is not null && ResourceNames.ValidateGroup(retryGroup) is { } badGroup)
+        {
+            return Refuse(request, ResponseCode.MessageIllegal, badGroup);
+        }
+
+        var deadLetter = retryGroup is not null && retries.AreUsedUp(retryGroup, header.ReconsumeTimes, header.MaxReconsumeTimes);
+        var topic = retryGroup is null ? topics.GetOrAutoCreate(header.Topic!)
+            : deadLetter ? retries.DeadLetterTopic(retryGroup) : retries.RetryTopic(retryGroup);
+        if (topic is null)
         {
             return Refuse(request, ResponseCode.TopicNotExist,
                 $"topic '{header.Topic}' does not exist on {identity.BrokerName} (create it with 'mqadmin updateTopic -c <cluster> -t {header.Topic}')");
@@ -99,8 +111,8 @@ public sealed partial class SendMessageProcessor(
         try
         {
             records = request.Code == RequestCode.SendBatchMessage
-                ? BatchRecords(topic.Name, queueId, header, body, peer, now)
-                : [Record(topic.Name, queueId, header, header.Flag, Inflated(body, header.SysFlag), header.Properties, peer, now)];
+                ? BatchRecords(topic.Name, queueId, header, body, peer, now, deadLetter)
+                : [Record(topic.Name, queueId, header, header.Flag, Inflated(body, header.SysFlag), header.Properties, peer, now, deadLetter)];
         }
         catch (Exception ex) when (ex is RemotingProtocolException or InvalidDataException)
         {
@@ -136,17 +148,22 @@ public sealed partial class SendMessageProcessor(
         _storeHost is null ? string.Empty : MessageIds.OffsetMessageId(_storeHost, result.CommitLogOffset);
 
     // Its own method: the lambda's closure would otherwise be allocated for every single send too.
-    private MessageRecord[] BatchRecords(string topic, int queueId, SendMessageHeader header, byte[] body, string peer, long now) =>
-        [.. MessageBatchCodec.Decode(body).Select(message => Record(topic, queueId, header, message.Flag, message.Body, message.Properties, peer, now))];
+    private MessageRecord[] BatchRecords(string topic, int queueId, SendMessageHeader header, byte[] body, string peer, long now, bool deadLetter) =>
+        [.. MessageBatchCodec.Decode(body).Select(message => Record(topic, queueId, header, message.Flag, message.Body, message.Properties, peer, now, deadLetter))];
 
-    private MessageRecord Record(string topic, int queueId, SendMessageHeader header, int flag, ReadOnlyMemory<byte> body, string? propertiesText, string peer, long now)
+    private MessageRecord Record(
+        string topic, int queueId, SendMessageHeader header, int flag, ReadOnlyMemory<byte> body, string? propertiesText, string peer, long now, bool deadLetter)
     {
         var properties = MessagePropertiesCodec.Decode(propertiesText);
-        if (properties.TryGetValue(MessageProperties.DelayLevel, out var text)
+        if (deadLetter)
+        {
+            MessageProperties.RemoveDelay(properties);
+        }
+        else if (properties.TryGetValue(MessageProperties.DelayLevel, out var text)
             && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level) && level > 0)
         {
             // The timer and gRPC consumers know a delayed message by its due time.
-            var delay = config.MessageDelayLevel[Math.Min(level, config.MessageDelayLevel.Count) - 1];
+            var delay = config.DelayOfLevel(level);
             properties[MessageProperties.DeliveryTimestamp] = (now + (long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
 

@@ -83,6 +83,9 @@ public sealed record BrokerConfig
         TimeSpan.FromHours(1), TimeSpan.FromHours(2),
     ];
 
+    /// <summary>The delay of a 1-based <c>messageDelayLevel</c>; a level past the last is the last.</summary>
+    public TimeSpan DelayOfLevel(int level) => MessageDelayLevel[Math.Clamp(level, 1, MessageDelayLevel.Count) - 1];
+
     /// <summary>Waits between a consumer's failed deliveries: the delay levels from the third on.</summary>
     public IReadOnlyList<TimeSpan> ConsumerRetryBackoff => MessageDelayLevel.Count > 2 ? MessageDelayLevel.Skip(2).ToArray() : MessageDelayLevel;
 

@@ -43,6 +43,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<MessagePuller>();
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<SubscriptionGroupManager>();
+        services.AddSingleton<ConsumerRetries>();
         services.AddSingleton<SubscriptionGroupAdminProcessor>();
         services.AddSingleton<TelemetrySessions>();
         services.AddSingleton<ITransactionCheckChannel>(sp => sp.GetRequiredService<TelemetrySessions>());
@@ -102,13 +103,14 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<ClientManageProcessor>();
         services.AddSingleton<PullMessageProcessor>();
         services.AddSingleton<ConsumerOffsetProcessor>();
+        services.AddSingleton<ConsumerSendMsgBackProcessor>();
         services.AddSingleton(sp => new RemotingServer(
             new RemotingServerOptions(config.ListenPort),
             [
                 sp.GetRequiredService<BrokerAdminProcessor>(), sp.GetRequiredService<SubscriptionGroupAdminProcessor>(),
                 sp.GetRequiredService<SendMessageProcessor>(), sp.GetRequiredService<ConsumerConnectionProcessor>(),
                 sp.GetRequiredService<ClientManageProcessor>(), sp.GetRequiredService<PullMessageProcessor>(),
-                sp.GetRequiredService<ConsumerOffsetProcessor>(),
+                sp.GetRequiredService<ConsumerOffsetProcessor>(), sp.GetRequiredService<ConsumerSendMsgBackProcessor>(),
             ],
             sp.GetRequiredService<ILogger<RemotingServer>>(),
             sp.GetService<IRemotingRequestGuard>()));

@@ -18,6 +18,9 @@ public static class MessageProperties
     public const string MessageType = "MSG_TYPE";
     public const string BodyEncoding = "BODY_ENCODING";
     public const string RetryTopic = "RETRY_TOPIC";
+
+    /// <summary>The id of the message a retried or dead-lettered copy was made from.</summary>
+    public const string OriginMessageId = "ORIGIN_MESSAGE_ID";
     public const string OriginQueueId = "ORIGIN_QUEUE_ID";
     public const string OriginQueueOffset = "ORIGIN_QUEUE_OFFSET";
     public const string RealTopic = "REAL_TOPIC";
@@ -33,9 +36,16 @@ public static class MessageProperties
         MessageId, Keys, Tags, MessageGroup, DeliveryTimestamp, TraceContext, MessageType, BodyEncoding,
         RetryTopic, OriginQueueId, OriginQueueOffset,
         "WAIT", "DELAY", "RETRY_TOPIC", "REAL_TOPIC", "REAL_QID", "TRAN_MSG", "PGROUP", "MIN_OFFSET", "MAX_OFFSET",
-        "BUYER_ID", "ORIGIN_MESSAGE_ID", "TRANSFER_FLAG", "CORRECTION_FLAG", "MQ2_FLAG", "RECONSUME_TIME",
+        "BUYER_ID", OriginMessageId, "TRANSFER_FLAG", "CORRECTION_FLAG", "MQ2_FLAG", "RECONSUME_TIME",
         "MSG_REGION", "TRACE_ON", "UNIQ_KEY", "MAX_RECONSUME_TIMES", "CONSUME_START_TIME", "CLUSTER", TransactionCheckTimes,
     ];
+
+    /// <summary>Drops a message's delay (level and due time): a dead-lettered message is stored at once.</summary>
+    public static void RemoveDelay(IDictionary<string, string> properties)
+    {
+        properties.Remove(DelayLevel);
+        properties.Remove(DeliveryTimestamp);
+    }
 
     /// <summary>True for a name a user property may not take because the broker uses it.</summary>
     public static bool IsReserved(string name) => Reserved.Contains(name);

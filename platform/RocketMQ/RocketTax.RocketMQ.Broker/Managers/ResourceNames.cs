@@ -21,6 +21,12 @@ public static partial class ResourceNames
 
     public static string DeadLetterTopic(string group) => DeadLetterPrefix + group;
 
+    public static string RetryTopic(string group) => RetryPrefix + group;
+
+    /// <summary>The consumer group whose retry topic <paramref name="topic"/> is (<c>%RETRY%group</c>), or null for another topic.</summary>
+    public static string? RetryGroup(string? topic) =>
+        topic is not null && topic.StartsWith(RetryPrefix, StringComparison.Ordinal) ? topic[RetryPrefix.Length..] : null;
+
     public static bool IsSystemTopic(string topic) =>
         topic.StartsWith(DeadLetterPrefix, StringComparison.Ordinal) || topic.StartsWith(RetryPrefix, StringComparison.Ordinal);
 

@@ -55,9 +55,12 @@ public sealed class TopicManager
         return AddIfMissing(new TopicConfig(topic, _config.DefaultTopicQueueNums));
     }
 
-    /// <summary>A system topic such as <c>%DLQ%group</c>: always one queue, created on first use.</summary>
-    public TopicConfig GetOrCreateSystemTopic(string topic) =>
-        _topics.TryGetValue(topic, out var existing) ? existing : AddIfMissing(new TopicConfig(topic, 1));
+    /// <summary>
+    /// A system topic such as <c>%DLQ%group</c> (one queue) or <c>%RETRY%group</c> (the group's retry queues), created on
+    /// first use whatever <c>autoCreateTopicEnable</c> says.
+    /// </summary>
+    public TopicConfig GetOrCreateSystemTopic(string topic, int queueCount = 1) =>
+        _topics.TryGetValue(topic, out var existing) ? existing : AddIfMissing(new TopicConfig(topic, queueCount));
 
     public TopicConfig CreateOrUpdate(TopicConfig topic)
     {

@@ -9,7 +9,8 @@ namespace RocketTax.RocketMQ.Broker.Security;
 
 /// <summary>
 /// RocketMQ 4.x's plain ACL on the broker's remoting port when <c>aclEnable=true</c>: every request must be signed
-/// (see <see cref="RemotingSignature"/>) by an account of the ACL file; a send needs PUB on its topic, a 4.x client's
+/// (see <see cref="RemotingSignature"/>) by an account of the ACL file; a send needs PUB on its topic (SUB on the group
+/// for a send to a group's retry topic), a consumer's send-back of a failed message SUB on its group, a 4.x client's
 /// heartbeat SUB on each consumer group it names and each topic they subscribe to, its unregister SUB on the consumer
 /// group it leaves (a producer's needs nothing more), a pull and a consumer-offset query or update SUB on their group and topic, and the admin requests RocketMQ reserves for admins (creating and
 /// deleting topics, creating consumer groups) need an admin account. Anything else needs a valid signature only. A
@@ -70,13 +71,20 @@ public sealed partial class RemotingAccessControl(AclConfig acl, ILogger<Remotin
 
     private static IEnumerable<AccessRequirement> Requirements(RemotingCommand request) => request.Code switch
     {
-        RequestCode.SendMessage or RequestCode.SendMessageV2 or RequestCode.SendBatchMessage =>
-            [new AccessRequirement(AclResourceKind.Topic, SendMessageHeader.Read(request).Topic ?? string.Empty, AclPermission.Pub)],
+        RequestCode.SendMessage or RequestCode.SendMessageV2 or RequestCode.SendBatchMessage => [SendRequirement(SendMessageHeader.Read(request).Topic ?? string.Empty)],
+        RequestCode.ConsumerSendMsgBack when request.Field("group") is { Length: > 0 } group => [SubGroup(group)],
         RequestCode.HeartBeat => HeartbeatRequirements(request),
         RequestCode.UnregisterClient when request.Field("consumerGroup") is { Length: > 0 } group => [SubGroup(group)],
         RequestCode.PullMessage or RequestCode.QueryConsumerOffset or RequestCode.UpdateConsumerOffset => ConsumeRequirements(request),
         _ => [],
     };
+
+    /// <summary>
+    /// PUB on the topic of a send; a send to a group's retry topic, which a 4.x consumer makes when its send-back failed,
+    /// needs SUB on that group instead, as a send-back does.
+    /// </summary>
+    private static AccessRequirement SendRequirement(string topic) =>
+        ResourceNames.RetryGroup(topic) is { } group ? SubGroup(group) : new AccessRequirement(AclResourceKind.Topic, topic, AclPermission.Pub);
 
     /// <summary>
     /// A pull or a consumer-offset request: SUB on its consumer group and on its topic; the group's retry topic is covered

@@ -228,7 +228,8 @@ public sealed partial class TimerMessageService : BackgroundService
         var properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal);
         properties.Remove(MessageProperties.RealTopic);
         properties.Remove(MessageProperties.RealQueueId);
-        return new MessageRecord(topic, queueId, message.Tag, properties, message.Body, message.BornTimestamp, message.BornHost);
+        // The reconsume count goes along: a consumer's retry is a delayed message whose count says which retry it is.
+        return new MessageRecord(topic, queueId, message.Tag, properties, message.Body, message.BornTimestamp, message.BornHost, message.ReconsumeTimes, message.Flag);
     }
 
     private StoredMessage? ReadTimerMessage(long timerOffset)
