@@ -11,7 +11,8 @@ namespace RocketTax.RocketMQ.Broker.Managers;
 /// </summary>
 /// <remarks>
 /// A damaged file is moved aside to <c>{file}.damaged</c> once the backup loaded, so the operator can inspect it and
-/// the next write does not turn it into the backup. When neither copy is usable the broker refuses to start rather
+/// the next write does not turn it into the backup; the file is then rewritten from the backup at once, so the recovered
+/// content is not held in one copy only until the next change. When neither copy is usable the broker refuses to start rather
 /// than start without the file: forgetting topics, groups or offsets silently changes what consumers receive (see
 /// <paramref name="lossIfStartedWithout"/>), while an operator who accepts that can delete both files.
 /// </remarks>
@@ -66,19 +67,32 @@ internal sealed class ConfigFile(string path, string lossIfStartedWithout, ILogg
 
         if (damage is null)
         {
+            RestoreFromBackup();
             logger.LogWarning(
-                "{Path} is missing; loaded its previous version from {Backup} (delete that file too to start without it)", path, BackupPath);
+                "{Path} is missing; loaded its previous version from {Backup} and rewrote the file from it (delete both to start without them)",
+                path, BackupPath);
         }
         else
         {
             File.Move(path, DamagedPath, overwrite: true);
+            RestoreFromBackup();
             logger.LogWarning(
-                "{Path} is damaged ({Error}); loaded its previous version from {Backup}, and moved the damaged file to {Damaged}",
+                "{Path} is damaged ({Error}); loaded its previous version from {Backup}, moved the damaged file to {Damaged} and rewrote the file from the backup",
                 path, damage.Message, BackupPath, DamagedPath);
         }
 
         return previous;
     }
+
+    /// <summary>
+    /// Writes the backup's content as the file again, so the recovered data is held twice at once rather than in the backup
+    /// alone until the next change (which would otherwise rename that only copy aside).
+    /// </summary>
+    private void RestoreFromBackup() => AtomicFile.Write(path, file =>
+    {
+        using var backup = File.OpenRead(BackupPath);
+        backup.CopyTo(file);
+    });
 
     /// <summary>Keeps the current file as the backup, then replaces it with what <paramref name="write"/> writes.</summary>
     /// <exception cref="IOException">The file could not be replaced; it keeps its previous content.</exception>
