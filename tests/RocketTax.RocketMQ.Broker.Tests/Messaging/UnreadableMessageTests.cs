@@ -83,6 +83,27 @@ public sealed class UnreadableMessageTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task An_unacked_POP_message_retention_deleted_is_done_with_not_redelivered_as_the_first_message_still_stored()
+    {
+        var store = await StoreOverTwoSegmentsAsync();
+        await using var broker = Broker(store);
+        var pop = broker.GetRequiredService<PopManager>();
+        var topic = broker.GetRequiredService<TopicManager>().CreateOrUpdate(new TopicConfig(Topic, 1));
+        var unacked = Assert.Single(await pop.PopAsync(Group, topic, 0, TagFilter.All, 1, TimeSpan.FromMinutes(1), TimeSpan.Zero, Ct));
+        Assert.Equal(ReceiptOutcome.Done, pop.ChangeInvisibleDuration(Group, unacked.Handle, TimeSpan.Zero, out _)); // due for redelivery now
+        await store.DeleteExpiredSegmentsAsync(TimeSpan.Zero, Ct);
+        var min = store.GetMinOffset(Topic, 0);
+        Assert.True(min > 0, "retention deleted no segment");
+
+        var popped = await pop.PopAsync(Group, topic, 0, TagFilter.All, 3, TimeSpan.FromMinutes(1), TimeSpan.Zero, Ct);
+
+        Assert.Equal([min, min + 1, min + 2], popped.Select(m => m.Message.QueueOffset));
+        Assert.All(popped, m => Assert.Equal(1, m.DeliveryAttempt));
+        Assert.Equal(ReceiptOutcome.AlreadyAcked, pop.Ack(Group, unacked.Handle));
+        Assert.DoesNotContain(_readerLog.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task A_damaged_message_in_the_stored_range_still_warns_when_retention_deleted_older_ones()
     {
         var store = await StoreOverTwoSegmentsAsync();
