@@ -46,6 +46,18 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal("2", Load());
     }
 
+    [Fact]
+    public void A_write_the_disk_refuses_names_the_file_and_leaves_it_as_it_was()
+    {
+        Config.Write(Writes("1"));
+
+        var thrown = Assert.Throws<IOException>(() => Config.Write(_ => throw new IOException("No space left on device")));
+
+        Assert.Contains(FilePath, thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("No space left on device", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal("1", Load());
+    }
+
     /// <summary>
     /// The states the disk can hold when a write of "3" over "2" (backup "1") crashes: before the first rename; after it
     /// only (no file); after the second rename, with or without the first one durable.

@@ -117,7 +117,7 @@ internal sealed class ConfigFile(string path, string lossIfStartedWithout, ILogg
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         using var replacement = AtomicFile.Begin(path);
-        write(replacement.Stream);
+        replacement.WriteContent(write);
         if (File.Exists(path))
         {
             File.Move(path, BackupPath, overwrite: true);
