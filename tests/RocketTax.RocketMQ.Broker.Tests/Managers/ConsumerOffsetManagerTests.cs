@@ -163,6 +163,32 @@ public sealed class ConsumerOffsetManagerTests : MessageStoreTestBase
     }
 
     [Fact]
+    public void Loading_from_the_backup_rewrites_the_file_so_the_recovered_offsets_are_held_twice_at_once()
+    {
+        PersistTwice(7, 9);
+        File.WriteAllBytes(OffsetFile, new byte[64]);
+        var logger = new CapturingLogger<ConsumerOffsetManager>();
+
+        _ = new ConsumerOffsetManager(Config, logger);
+
+        Assert.Equal(File.ReadAllBytes(BackupFile), File.ReadAllBytes(OffsetFile));
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("rewrote the file", StringComparison.Ordinal));
+        File.Delete(BackupFile); // the backup lost now loses nothing: the rewritten file holds the offsets
+        Assert.Equal(7, NewManager().Query(Key));
+    }
+
+    [Fact]
+    public void A_missing_file_is_rewritten_from_its_backup_at_load()
+    {
+        PersistTwice(7, 9);
+        File.Delete(OffsetFile);
+
+        _ = NewManager();
+
+        Assert.Equal(File.ReadAllBytes(BackupFile), File.ReadAllBytes(OffsetFile));
+    }
+
+    [Fact]
     public void With_the_file_and_its_backup_both_damaged_the_broker_does_not_start_rather_than_forget_every_offset()
     {
         PersistTwice(7, 9);

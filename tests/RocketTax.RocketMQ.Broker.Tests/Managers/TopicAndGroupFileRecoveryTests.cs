@@ -57,6 +57,8 @@ public sealed class TopicAndGroupFileRecoveryTests : MessageStoreTestBase
 
         Assert.True(NewGroups().IsOrderly("province"));
 
+        // Loading the backup rewrote the file from it, so both copies must be damaged again.
+        File.WriteAllText(GroupsFile, "[{\"groupName\":");
         File.WriteAllText(GroupsFile + ".bak", "not json");
         var thrown = Assert.Throws<ConfigurationException>(NewGroups);
         Assert.Contains(GroupsFile + ".bak", thrown.Message, StringComparison.Ordinal);

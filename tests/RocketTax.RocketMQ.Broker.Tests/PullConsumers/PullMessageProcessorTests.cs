@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using RocketTax.RocketMQ.Broker.Cluster;
 using RocketTax.RocketMQ.Broker.Hosting;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Filtering;
 using RocketTax.RocketMQ.Broker.Managers.Pull;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Remoting;
@@ -170,6 +171,20 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
         Assert.Equal(["s1 report", "another s1 report"], Bodies(s1));
         Assert.Equal(ResponseCode.PullRetryImmediately, none.Code);
         Assert.Equal(3, Offset(none, "nextBeginOffset"));
+    }
+
+    [Fact]
+    public async Task Pulls_sending_the_same_expression_share_one_parsed_filter()
+    {
+        await using var broker = await StartAsync();
+        await broker.PutTaggedAsync(TaxTopic, ("2021S1", "s1 report"), ("2021S2", "s2 report"));
+
+        var first = await broker.InvokeAsync(Pull(TaxTopic, 0, "2021S1||2021S3"));
+        var second = await broker.InvokeAsync(Pull(TaxTopic, 0, "2021S1||2021S3"));
+
+        Assert.Equal(["s1 report"], Bodies(first));
+        Assert.Equal(["s1 report"], Bodies(second));
+        Assert.Equal(1, broker.Services.GetRequiredService<MessageFilterCache>().Count);
     }
 
     [Fact]

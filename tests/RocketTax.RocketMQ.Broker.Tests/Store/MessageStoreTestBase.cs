@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
@@ -145,9 +146,11 @@ public abstract class MessageStoreTestBase : IAsyncLifetime
     /// <summary>Flips the last byte of the message's entry (its body's end), so its CRC no longer matches.</summary>
     protected void DamageBody(PutResult message)
     {
-        var segment = Directory.GetFiles(CommitLogDir).Order(StringComparer.Ordinal).First();
+        // A segment is named after its first commit-log offset (zero-padded, so names sort as offsets do).
+        var segment = Directory.GetFiles(CommitLogDir).Order(StringComparer.Ordinal)
+            .Last(path => long.Parse(Path.GetFileName(path), CultureInfo.InvariantCulture) <= message.CommitLogOffset);
         using var file = File.OpenHandle(segment, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        var position = message.CommitLogOffset + message.Size - 1;
+        var position = message.CommitLogOffset - long.Parse(Path.GetFileName(segment), CultureInfo.InvariantCulture) + message.Size - 1;
         var bytes = new byte[1];
         RandomAccess.Read(file, bytes, position);
         bytes[0] ^= 0xFF;

@@ -35,6 +35,8 @@ public sealed class PutWatchingStore(IMessageStore store, string topic) : IMessa
     public ValueTask<IReadOnlyList<PutResult>> PutSendAsync(IReadOnlyList<MessageRecord> messages, CancellationToken cancellationToken) =>
         Watch(store.PutSendAsync(messages, cancellationToken), messages);
 
+    public long CommitLogMinOffset => store.CommitLogMinOffset;
+
     public long GetMinOffset(string topic, int queueId) => store.GetMinOffset(topic, queueId);
 
     public long GetMaxOffset(string topic, int queueId) => store.GetMaxOffset(topic, queueId);

@@ -5,6 +5,7 @@ using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Grpc;
 using RocketTax.RocketMQ.Broker.Grpc.Handlers;
 using RocketTax.RocketMQ.Broker.Managers;
+using RocketTax.RocketMQ.Broker.Managers.Filtering;
 using RocketTax.RocketMQ.Broker.Managers.Pull;
 using RocketTax.RocketMQ.Broker.Managers.Timer;
 using RocketTax.RocketMQ.Broker.Managers.Transactions;
@@ -41,6 +42,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<ConsumerOffsetManager>();
         services.AddSingleton<QueueArrivals>();
         services.AddSingleton<MessagePuller>();
+        services.AddSingleton<MessageFilterCache>();
         services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<SubscriptionGroupManager>();
         services.AddSingleton<ConsumerRetries>();

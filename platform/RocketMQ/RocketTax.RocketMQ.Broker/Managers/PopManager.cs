@@ -291,6 +291,7 @@ public sealed class PopManager : IAsyncDisposable
         long? nextDue = null;
         lock (state.Gate)
         {
+            DropDeleted(state);
             var now = NowMillis();
             foreach (var (offset, inFlight) in state.InFlight)
             {
@@ -340,6 +341,7 @@ public sealed class PopManager : IAsyncDisposable
         var maxAttempts = MaxDeliveryAttempts(key.Group);
         lock (state.Gate)
         {
+            DropDeleted(state);
             var now = NowMillis();
             if (state.InFlight.Count == 0)
             {
@@ -383,7 +385,6 @@ public sealed class PopManager : IAsyncDisposable
     {
         var key = state.Key;
         var taken = 0;
-        DropDeleted(state);
         var maxOffset = _store.GetMaxOffset(key.Topic, key.QueueId);
         var startNext = state.NextOffset;
         Span<ConsumeQueueEntry> entries = stackalloc ConsumeQueueEntry[ScanBatch];
@@ -484,19 +485,43 @@ public sealed class PopManager : IAsyncDisposable
         }
     }
 
+    /// <summary>The message at <paramref name="offset"/>; null when retention deleted it (the store reads from its min offset on).</summary>
     private StoredMessage? ReadAt(ConsumerQueueKey key, long offset)
     {
         Span<ConsumeQueueEntry> entry = stackalloc ConsumeQueueEntry[1];
-        return _store.ReadQueueEntries(key.Topic, key.QueueId, offset, entry) == 1 ? _store.ReadMessage(entry[0]) : null;
+        return _store.ReadQueueEntries(key.Topic, key.QueueId, offset, entry) == 1 && entry[0].QueueOffset == offset
+            ? _store.ReadMessage(entry[0])
+            : null;
     }
 
-    /// <summary>Skips offsets whose segments were deleted by retention.</summary>
+    /// <summary>
+    /// Skips offsets whose segments were deleted by retention: the next offset moves to the first message still stored, and
+    /// in-flight messages below it, which can be neither redelivered nor moved to the DLQ, are done with; the caller holds
+    /// the queue's lock.
+    /// </summary>
     private void DropDeleted(ConsumerQueueState state)
     {
-        var min = _store.GetMinOffset(state.Key.Topic, state.Key.QueueId);
+        var key = state.Key;
+        var min = _store.GetMinOffset(key.Topic, key.QueueId);
         if (state.NextOffset < min)
         {
             state.NextOffset = min;
+        }
+
+        var dropped = 0;
+        while (state.InFlight.Count > 0 && state.InFlight.Keys.First() < min)
+        {
+            var offset = state.InFlight.Keys.First();
+            state.InFlight.Remove(offset);
+            _journal.Append(PopJournal.Ack(key, offset));
+            dropped++;
+        }
+
+        if (dropped > 0)
+        {
+            _logger.LogInformation(
+                "Group {Group} is done with {Count} unacked message(s) of {Topic} queue {QueueId}: retention deleted them (the queue now starts at offset {MinOffset})",
+                key.Group, dropped, key.Topic, key.QueueId, min);
         }
     }
 

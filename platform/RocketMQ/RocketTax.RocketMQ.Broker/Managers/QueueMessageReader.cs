@@ -8,6 +8,7 @@ namespace RocketTax.RocketMQ.Broker.Managers;
 /// 4.x <c>PULL_MESSAGE</c>, 5.x PullMessage) goes through. An entry whose message cannot be read is passed over by the
 /// group for good, so it is said in the log, naming the queue offset and the commit-log position; at most
 /// <see cref="WarningsPerMinute"/> such warnings a minute, the rest counted and their number said by the next one.
+/// An entry whose message retention deleted is no damage: it is skipped with a debug line only.
 /// </summary>
 public sealed partial class QueueMessageReader(IMessageStore store, TimeProvider time, ILogger<QueueMessageReader> logger)
 {
@@ -24,6 +25,15 @@ public sealed partial class QueueMessageReader(IMessageStore store, TimeProvider
             return message;
         }
 
+        // Retention deleted the message's segment after the caller found its entry (a queue's min offset follows the
+        // commit log's a moment later): expected, not damage, so the group just goes on to the first message still stored.
+        // A zero-filled hole (size 0) points at offset 0 and is damage, whatever the commit log's start.
+        if (entry.Size > 0 && entry.CommitLogOffset < store.CommitLogMinOffset)
+        {
+            LogDeletedByRetention(group, topic, queueId, entry.QueueOffset, entry.CommitLogOffset);
+            return null;
+        }
+
         if (_warnings.TryEnter(out var heldBack, out var last, out var windowEnd))
         {
             // A message skipped in silence is a lost one nobody can trace.
@@ -36,6 +46,10 @@ public sealed partial class QueueMessageReader(IMessageStore store, TimeProvider
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Group {Group} skips {Topic} queue {QueueId} offset {Offset}: retention deleted the commit-log segment of its message at commit-log offset {CommitLogOffset}")]
+    private partial void LogDeletedByRetention(string group, string topic, int queueId, long offset, long commitLogOffset);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Group {Group} passes over {Topic} queue {QueueId} offset {Offset}: its message at commit-log offset {CommitLogOffset} ({Size} bytes) cannot be read; {HeldBack} more passed over since the previous such warning were not logged")]

@@ -54,23 +54,30 @@ internal sealed class AtomicFile : IDisposable
     public static void Write(string path, Action<Stream> write, UnixFileMode? unixCreateMode = null)
     {
         using var file = Begin(path, unixCreateMode);
-        try
-        {
-            write(file.Stream);
-        }
-        catch (Exception ex) when (IsFileError(ex))
-        {
-            throw file.Failed("writing the temp file", ex);
-        }
-
+        file.WriteContent(write);
         file.Replace();
     }
 
     /// <summary>
-    /// Starts replacing the file: write the new content to <see cref="Stream"/>, then call <see cref="Replace"/>.
+    /// Starts replacing the file: write the new content with <see cref="WriteContent"/> (or to <see cref="Stream"/>), then
+    /// call <see cref="Replace"/>.
     /// Disposing without replacing deletes the temp file. For a caller that must act between writing and replacing.
     /// </summary>
     public static AtomicFile Begin(string path, UnixFileMode? unixCreateMode = null) => new(path, unixCreateMode);
+
+    /// <summary>Writes the new content with <paramref name="write"/>; a file error names the file it was to replace.</summary>
+    /// <exception cref="IOException">Writing the temp file failed; the file keeps its previous content.</exception>
+    public void WriteContent(Action<Stream> write)
+    {
+        try
+        {
+            write(_stream);
+        }
+        catch (Exception ex) when (IsFileError(ex))
+        {
+            throw Failed("writing the temp file", ex);
+        }
+    }
 
     /// <summary>Fsyncs the new content, renames it over the file and fsyncs the directory.</summary>
     /// <exception cref="IOException">The file could not be replaced (when the directory's fsync failed, it was, but may not survive a power loss).</exception>

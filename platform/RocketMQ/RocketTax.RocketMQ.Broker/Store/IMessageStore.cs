@@ -26,6 +26,9 @@ public interface IMessageStore : IAsyncDisposable
     /// <summary>The first queue offset still readable (older entries were deleted with their segments).</summary>
     long GetMinOffset(string topic, int queueId);
 
+    /// <summary>The first commit-log offset still stored; a consume-queue entry pointing below it lost its message to retention.</summary>
+    long CommitLogMinOffset { get; }
+
     /// <summary>The queue offset the next message appended to the queue will get (0 for an empty queue).</summary>
     long GetMaxOffset(string topic, int queueId);
 

@@ -122,7 +122,7 @@ public sealed class MessageStore : IMessageStore
     /// </summary>
     internal long AppendedOffset => Volatile.Read(ref _writeOffset);
 
-    /// <summary>The first commit-log offset still on disk.</summary>
+    /// <inheritdoc />
     public long CommitLogMinOffset => _commitLog.MinOffset;
 
     /// <summary>Creates the folders, recovers the commit log and consume queues, and starts the appender and flush loops.</summary>

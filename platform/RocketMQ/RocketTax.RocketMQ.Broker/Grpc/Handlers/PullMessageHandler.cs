@@ -15,14 +15,15 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// long-polling timeout (never past the call's deadline) and then answers MESSAGE_NOT_FOUND; an offset outside the queue
 /// is answered ILLEGAL_OFFSET; both still say the next offset.
 /// </summary>
-public sealed class PullMessageHandler(TopicManager topics, MessagePuller puller, BrokerConfig config, TimeProvider time, BrokerMetrics metrics)
+public sealed class PullMessageHandler(
+    TopicManager topics, MessagePuller puller, MessageFilterCache filters, BrokerConfig config, TimeProvider time, BrokerMetrics metrics)
 {
     public async Task HandleAsync(
         PullMessageRequest request, IServerStreamWriter<PullMessageResponse> responses, ClientMetadata metadata, DateTime deadline, CancellationToken cancellationToken)
     {
         var status = OffsetRequestGuard.Check(topics, metadata, request.Group, request.MessageQueue);
         IMessageFilter filter = TagFilter.All;
-        if (status is null && !MessageFilters.TryParse(request.FilterExpression?.Expression, request.FilterExpression?.Type == FilterType.Sql, out filter, out var filterError))
+        if (status is null && !filters.TryParse(request.FilterExpression?.Expression, request.FilterExpression?.Type == FilterType.Sql, out filter, out var filterError))
         {
             status = Statuses.Of(Code.IllegalFilterExpression, filterError!);
         }

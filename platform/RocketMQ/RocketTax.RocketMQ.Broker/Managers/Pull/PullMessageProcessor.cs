@@ -19,6 +19,7 @@ namespace RocketTax.RocketMQ.Broker.Managers.Pull;
 /// </summary>
 public sealed partial class PullMessageProcessor(
     MessagePuller puller,
+    MessageFilterCache filters,
     TopicManager topics,
     SubscriptionGroupManager groups,
     ClientManager clients,
@@ -102,7 +103,7 @@ public sealed partial class PullMessageProcessor(
             : RemotingCommand.Response(request, ResponseCode.SubscriptionParseFailed, error);
     }
 
-    private static bool TryParseFilter(string? expression, string? type, out IMessageFilter filter, out string? error)
+    private bool TryParseFilter(string? expression, string? type, out IMessageFilter filter, out string? error)
     {
         if (type is not (null or "" or "TAG" or "SQL92"))
         {
@@ -111,7 +112,7 @@ public sealed partial class PullMessageProcessor(
             return false;
         }
 
-        return MessageFilters.TryParse(expression, type == "SQL92", out filter, out error);
+        return filters.TryParse(expression, type == "SQL92", out filter, out error);
     }
 
     private RemotingCommand Answer(RemotingCommand request, PullMessageHeader header, PullResult result)
