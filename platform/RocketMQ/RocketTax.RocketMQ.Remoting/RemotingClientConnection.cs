@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -217,7 +218,7 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
     /// <summary>Fails every caller whose deadline has passed.</summary>
     private void FailOverdue()
     {
-        var now = Environment.TickCount64;
+        var now = Stopwatch.GetTimestamp();
         foreach (var (opaque, waiter) in _pending)
         {
             if (now >= waiter.Deadline && _pending.TryRemove(opaque, out _))
@@ -239,7 +240,11 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>A caller waiting for its answer, and when it stops waiting (<see cref="Environment.TickCount64"/>).</summary>
+    /// <summary>
+    /// A caller waiting for its answer, and when it stops waiting (<see cref="Stopwatch"/> ticks). Not
+    /// <see cref="Environment.TickCount64"/>: it advances in 4 ms steps here, so a deadline set just
+    /// after a step passed up to a step early, and a 300 ms timeout failed after 299 ms.
+    /// </summary>
     private sealed class PendingRequest(int code, TimeSpan timeout)
         : TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
@@ -249,6 +254,6 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
 
         public long Deadline { get; } = timeout == System.Threading.Timeout.InfiniteTimeSpan || timeout >= TimeSpan.FromDays(365)
             ? long.MaxValue
-            : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            : Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
     }
 }
