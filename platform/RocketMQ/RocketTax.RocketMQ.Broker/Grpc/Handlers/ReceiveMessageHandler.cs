@@ -14,7 +14,8 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Handlers;
 /// wait (never past the call's deadline) ends. Streams one status, the messages, then the delivery time, in a
 /// <c>{topic} deliver</c> span linked to each message's trace.
 /// </summary>
-public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, ClientManager clients, BrokerConfig config, TimeProvider time, BrokerMetrics metrics)
+public sealed class ReceiveMessageHandler(
+    TopicManager topics, PopManager pop, ClientManager clients, MessageFilterCache filters, BrokerConfig config, TimeProvider time, BrokerMetrics metrics)
 {
     private const int MaxBatchSize = 32;
 
@@ -102,20 +103,9 @@ public sealed class ReceiveMessageHandler(TopicManager topics, PopManager pop, C
         }
 
         var expression = request.FilterExpression;
-        IMessageFilter filter;
-        string? filterError;
-        if (expression is not null && expression.Type == FilterType.Sql)
+        if (!filters.TryParse(expression?.Expression, expression?.Type == FilterType.Sql, out var filter, out var filterError))
         {
-            filter = SqlFilter.TryParse(expression.Expression, out var sql, out filterError) ? sql : null!;
-        }
-        else
-        {
-            filter = TagFilter.TryParse(expression?.Expression, out var tags, out filterError) ? tags : null!;
-        }
-
-        if (filterError is not null)
-        {
-            return (Statuses.Of(Code.IllegalFilterExpression, filterError), null, null, default);
+            return (Statuses.Of(Code.IllegalFilterExpression, filterError!), null, null, default);
         }
 
         if (request.LongPollingTimeout is { } polling && !(ProtoTime.ToTimeSpanOrNull(polling) >= TimeSpan.Zero))
