@@ -310,6 +310,20 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
     }
 
     [Fact]
+    public async Task A_first_pull_of_a_groups_retry_topic_creates_it_with_the_groups_retry_queues_and_a_bare_retry_prefix_names_no_topic()
+    {
+        await using var broker = await StartAsync();
+        broker.Services.GetRequiredService<SubscriptionGroupManager>().CreateOrUpdate(new SubscriptionGroupConfig { GroupName = Group, RetryQueueNums = 2 });
+
+        await broker.InvokeAsync(Pull(RetryTopic, 0));
+        var bare = await broker.InvokeAsync(Pull(ResourceNames.RetryPrefix, 0));
+
+        Assert.True(broker.Services.GetRequiredService<TopicManager>().TryGet(RetryTopic, out var retryTopic));
+        Assert.Equal(2, retryTopic.QueueCount);
+        Assert.Equal(ResponseCode.TopicNotExist, bare.Code);
+    }
+
+    [Fact]
     public async Task A_send_back_of_an_offset_holding_no_message_is_answered_SYSTEM_ERROR_and_stores_nothing()
     {
         await using var broker = await StartAsync();
@@ -353,14 +367,25 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
         Eventually.ValueAsync(
             _ => broker.InvokeAsync(PushConsumerPull(topic, 0, suspendMillis: 2_000)), answer => answer.Code == ResponseCode.Success, Timeout, Ct);
 
+    [Fact]
+    public async Task A_send_to_a_retry_topic_naming_no_group_is_refused_MESSAGE_ILLEGAL_and_creates_no_topic()
+    {
+        await using var broker = await StartAsync();
+
+        var answer = await broker.InvokeAsync(FallbackSend("orphan report", reconsumeTimes: 1, topic: ResourceNames.RetryPrefix));
+
+        Assert.Equal(ResponseCode.MessageIllegal, answer.Code);
+        Assert.False(broker.Services.GetRequiredService<TopicManager>().TryGet(ResourceNames.RetryPrefix, out _));
+    }
+
     /// <summary>What a 4.x push consumer sends itself when its send-back failed: the message, to its retry topic, one reconsume more.</summary>
-    private static RemotingCommand FallbackSend(string body, int reconsumeTimes)
+    private static RemotingCommand FallbackSend(string body, int reconsumeTimes, string topic = RetryTopic)
     {
         var properties = MessagePropertiesCodec.Encode(new Dictionary<string, string>
         {
             [MessageProperties.RetryTopic] = TaxTopic, [MessageProperties.DelayLevel] = "1", [MessageProperties.MessageId] = $"id-{body}",
         });
-        var fields = new SendMessageHeader("CLIENT_INNER_PRODUCER", RetryTopic, -1, 0, 1_700_000_000_123, 0, properties, reconsumeTimes).ToShortFields();
+        var fields = new SendMessageHeader("CLIENT_INNER_PRODUCER", topic, -1, 0, 1_700_000_000_123, 0, properties, reconsumeTimes).ToShortFields();
         fields["l"] = "16";
         return RemotingCommand.Request(RequestCode.SendMessageV2, fields, Encoding.UTF8.GetBytes(body));
     }

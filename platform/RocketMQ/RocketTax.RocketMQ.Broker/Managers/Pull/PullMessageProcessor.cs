@@ -22,6 +22,7 @@ public sealed partial class PullMessageProcessor(
     MessageFilterCache filters,
     TopicManager topics,
     SubscriptionGroupManager groups,
+    ConsumerRetries retries,
     ClientManager clients,
     ConsumerOffsetManager offsets,
     BrokerIdentity identity,
@@ -68,8 +69,10 @@ public sealed partial class PullMessageProcessor(
                 $"consumer group {header.ConsumerGroup} may not consume on {identity.BrokerName}: it was set consumeEnable=false (mqadmin updateSubGroup)");
         }
 
-        var topic = header.Topic.StartsWith(ResourceNames.RetryPrefix, StringComparison.Ordinal)
-            ? topics.GetOrCreateSystemTopic(header.Topic) // a 4.x push consumer pulls its group's retry topic from the start
+        // A 4.x push consumer pulls its group's retry topic from its start, before anything was sent back to it: created
+        // then, with the queues the group's retryQueueNums asks for, as a send-back would create it.
+        var topic = ResourceNames.RetryGroup(header.Topic) is { Length: > 0 } retryGroup
+            ? retries.RetryTopic(retryGroup)
             : topics.TryGet(header.Topic, out var existing) ? existing : null;
         if (topic is null)
         {
