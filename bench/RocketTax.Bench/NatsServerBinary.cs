@@ -77,19 +77,30 @@ public sealed partial record NatsServerBinary(string Path, Version Version)
 
     private static async Task<Version?> ReadVersionAsync(string path, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(new ProcessStartInfo(path, "--version") { RedirectStandardOutput = true })
-            ?? throw new PeerUnavailableException($"could not start {path}");
+        Process process;
+        try
+        {
+            process = Process.Start(new ProcessStartInfo(path, "--version") { RedirectStandardOutput = true })
+                ?? throw new PeerUnavailableException($"could not start {path}");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            // Not executable, or not a program this machine runs.
+            throw new PeerUnavailableException($"could not run {path} ({ex.Message}): point {PathVariable} at a nats-server binary, or {HowToFetch}.");
+        }
+
+        using var started = process;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(10));
         try
         {
-            var output = await process.StandardOutput.ReadToEndAsync(deadline.Token);
-            await process.WaitForExitAsync(deadline.Token);
+            var output = await started.StandardOutput.ReadToEndAsync(deadline.Token);
+            await started.WaitForExitAsync(deadline.Token);
             return ParseVersion(output);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill();
+            started.Kill();
             throw new PeerUnavailableException($"{path} --version did not answer within 10 s");
         }
     }

@@ -87,7 +87,7 @@ public sealed class BenchSmokeTests : IDisposable
 
     [Fact(Timeout = 30_000)]
     [UnsupportedOSPlatform("windows")]
-    public async Task Nats_produce_at_SYNC_FLUSH_refuses_a_server_before_2_10_saying_how_to_fetch_one_and_exits_2()
+    public async Task Nats_produce_at_SYNC_FLUSH_refuses_a_server_before_2_10_saying_how_to_fetch_one_and_exits_2_and_one_it_cannot_run_is_said_so()
     {
         // A stand-in that answers --version as Debian bookworm's nats-server does; it is never started as a server.
         var old = Path.Combine(_out, "nats-server");
@@ -106,6 +106,11 @@ public sealed class BenchSmokeTests : IDisposable
 
             Assert.Equal(2, await BenchCommandLine.RunAsync(["nats-produce", "--flush", "SYNC_FLUSH", "--messages", "100", "--out", _out]));
             Assert.False(File.Exists(Path.Combine(_out, "results.jsonl")));
+
+            File.SetUnixFileMode(old, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var notRunnable = await Assert.ThrowsAsync<PeerUnavailableException>(
+                () => NatsServerBinary.FindAsync(syncWrites: false, TestContext.Current.CancellationToken));
+            Assert.Contains($"could not run {old}", notRunnable.Message, StringComparison.Ordinal);
         }
         finally
         {
