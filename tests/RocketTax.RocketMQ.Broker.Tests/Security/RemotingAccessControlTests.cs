@@ -234,11 +234,6 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
         Assert.Equal(2, ReadEntries(broker.Store, TaxTopic, 0).Length);
     }
 
-    /// <summary>
-    /// The broker's services as the host registers them over a fresh store (with the fixture's ACL file when
-    /// <paramref name="aclEnable"/>), behind a remoting server on a free loopback port with the send and admin
-    /// processors and the guard the broker registers, or the one <paramref name="guard"/> makes of the ACL.
-    /// </summary>
     [Fact]
     public async Task A_broker_signs_its_own_calls_as_the_ACL_files_admin_so_a_master_with_the_same_file_creates_its_topic()
     {
@@ -253,6 +248,11 @@ public sealed class RemotingAccessControlTests : MessageStoreTestBase
         Assert.True(broker.Services.GetRequiredService<TopicManager>().TryGet("audit-topic", out _));
     }
 
+    /// <summary>
+    /// The broker's services as the host registers them over a fresh store (with the fixture's ACL file when
+    /// <paramref name="aclEnable"/>), behind a remoting server on a free loopback port with the send and admin
+    /// processors and the guard the broker registers, or the one <paramref name="guard"/> makes of the ACL.
+    /// </summary>
     private async Task<InProcessBroker> StartAsync(bool aclEnable, Func<AclConfig, IRemotingRequestGuard>? guard = null)
     {
         var aclFile = Path.Combine(RootDir, "plain_acl.yml");
