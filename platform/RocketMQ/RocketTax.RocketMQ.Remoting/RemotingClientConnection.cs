@@ -242,8 +242,8 @@ internal sealed class RemotingClientConnection : IAsyncDisposable
 
     /// <summary>
     /// A caller waiting for its answer, and when it stops waiting (<see cref="Stopwatch"/> ticks). Not
-    /// <see cref="Environment.TickCount64"/>: it advances in 4 ms steps here, so a deadline set just
-    /// after a step passed up to a step early, and a 300 ms timeout failed after 299 ms.
+    /// <see cref="Environment.TickCount64"/>: it advances in 4 ms steps here, so read just before a step it lags by
+    /// up to 4 ms, a deadline counted from it came that much early, and a 300 ms timeout failed after 299 ms.
     /// </summary>
     private sealed class PendingRequest(int code, TimeSpan timeout)
         : TaskCompletionSource<RemotingCommand>(TaskCreationOptions.RunContinuationsAsynchronously)
