@@ -14,6 +14,9 @@ internal sealed class ConsumerQueueState(ConsumerQueueKey key, long nextOffset)
 
     public SortedDictionary<long, InFlightMessage> InFlight { get; } = [];
 
+    /// <summary>The queue's start (min offset) when <see cref="InFlight"/> was last cleared of messages retention deleted.</summary>
+    public long RetentionCheckedTo { get; set; }
+
     /// <summary>Every offset below this one is done: RocketMQ's consumer offset.</summary>
     public long ConsumeOffset
     {

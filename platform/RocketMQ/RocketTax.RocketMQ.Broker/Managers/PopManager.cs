@@ -508,6 +508,15 @@ public sealed class PopManager : IAsyncDisposable
             state.NextOffset = min;
         }
 
+        // Every pop comes here, and reading the lowest in-flight offset walks (and allocates) a tree enumerator: look
+        // only when retention moved the queue's start since the last look. Messages go in flight at NextOffset or
+        // above, so none can appear below a start already looked at.
+        if (min <= state.RetentionCheckedTo)
+        {
+            return;
+        }
+
+        state.RetentionCheckedTo = min;
         var dropped = 0;
         while (state.InFlight.Count > 0 && state.InFlight.Keys.First() < min)
         {
