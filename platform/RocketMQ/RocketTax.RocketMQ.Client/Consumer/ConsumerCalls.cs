@@ -28,7 +28,7 @@ internal sealed class ConsumerCalls(ClientSession session, string group)
             BatchSize = batchSize,
             AutoRenew = invisibleDuration is null,
             LongPollingTimeout = Duration.FromTimeSpan(longPolling),
-            AttemptId = RequestIds.Next(),
+            AttemptId = session.RequestIds.Next(),
         };
         if (invisibleDuration is { } invisible)
         {

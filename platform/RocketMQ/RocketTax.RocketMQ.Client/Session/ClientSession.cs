@@ -52,7 +52,7 @@ internal sealed class ClientSession : IAsyncDisposable
         Logger = logger;
         Time = time;
         ClientId = ClientIdentity.NewClientId(time);
-        Metadata = new RequestMetadata(options, ClientId, time);
+        Metadata = new RequestMetadata(options, ClientId, RequestIds, time);
         MessageIds = new MessageIdGenerator(time);
         _server = new ServerSettings
         {
@@ -71,6 +71,9 @@ internal sealed class ClientSession : IAsyncDisposable
     public TimeProvider Time { get; }
 
     public RequestMetadata Metadata { get; }
+
+    /// <summary>This client's request and attempt ids.</summary>
+    public RequestIds RequestIds { get; } = new();
 
     public MessageIdGenerator MessageIds { get; }
 

@@ -4,7 +4,7 @@ using Grpc.Core;
 namespace RocketTax.RocketMQ.Client.Session;
 
 /// <summary>The <c>x-mq-*</c> headers of every request, signed when credentials are set.</summary>
-internal sealed class RequestMetadata(RocketMQClientOptions options, string clientId, TimeProvider time)
+internal sealed class RequestMetadata(RocketMQClientOptions options, string clientId, RequestIds requestIds, TimeProvider time)
 {
     /// <summary>
     /// The language header. The proxy maps it onto RocketMQ's <c>LanguageCode</c>, whose .NET member is
@@ -28,7 +28,7 @@ internal sealed class RequestMetadata(RocketMQClientOptions options, string clie
             { "x-mq-client-version", ClientIdentity.Version },
             { "x-mq-protocol-version", "v2" },
             { "x-mq-protocol", "v2" },
-            { "x-mq-request-id", RequestIds.Next() },
+            { "x-mq-request-id", requestIds.Next() },
             { RequestSignature.DateTimeHeader, stamp.DateTime },
         };
         if (!string.IsNullOrEmpty(options.Namespace))
