@@ -88,13 +88,19 @@ public sealed class RemotingCommand
         Field(name) is { Length: > 0 } value ? value : throw new RemotingProtocolException($"request code {Code} needs the header field '{name}'");
 
     /// <summary>The header field <paramref name="name"/> as a whole number; throws <see cref="RemotingProtocolException"/> when it is missing or not one.</summary>
-    public long RequiredNumber(string name, long min = long.MinValue, long max = long.MaxValue)
-    {
-        var text = RequiredField(name);
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+    public long RequiredNumber(string name, long min = long.MinValue, long max = long.MaxValue) => Number(name, RequiredField(name), min, max);
+
+    /// <summary>
+    /// The header field <paramref name="name"/> as a whole number, or null when it is missing or blank; throws
+    /// <see cref="RemotingProtocolException"/> when it is something else.
+    /// </summary>
+    public long? OptionalNumber(string name, long min = long.MinValue, long max = long.MaxValue) =>
+        Field(name) is { Length: > 0 } text ? Number(name, text, min, max) : null;
+
+    private long Number(string name, string text, long min, long max) =>
+        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
             ? number
             : throw new RemotingProtocolException($"request code {Code} has '{text}' in header field '{name}': expected a whole number from {min} to {max}");
-    }
 
     /// <summary>The body read as RocketMQ's JSON; throws <see cref="RemotingProtocolException"/> when it is missing or not that shape.</summary>
     public T ReadBody<T>()

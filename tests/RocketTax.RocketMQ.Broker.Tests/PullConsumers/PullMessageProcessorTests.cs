@@ -337,6 +337,25 @@ public sealed class PullMessageProcessorTests : MessageStoreTestBase
         Assert.Empty(ReadEntries(broker.Store, DeadLetterTopic, 0));
     }
 
+    [Theory]
+    [InlineData("delayLevel", "soon")]
+    [InlineData("delayLevel", "4294967296")]
+    [InlineData("maxReconsumeTimes", "sixteen")]
+    public async Task A_send_back_with_a_field_that_is_not_a_number_is_refused_naming_it_and_stores_nothing(string field, string value)
+    {
+        await using var broker = await StartAsync();
+        await broker.PutAsync(TaxTopic, "report 1");
+        var request = SendBack(ReadEntries(broker.Store, TaxTopic, 0)[0].CommitLogOffset);
+        request.ExtFields![field] = value;
+
+        var answer = await broker.InvokeAsync(request);
+
+        Assert.Equal(ResponseCode.SystemError, answer.Code);
+        Assert.Contains($"'{value}' in header field '{field}'", answer.Remark, StringComparison.Ordinal);
+        Assert.Empty(ReadEntries(broker.Store, TimerMessageService.TimerTopic, 0));
+        Assert.Empty(ReadEntries(broker.Store, DeadLetterTopic, 0));
+    }
+
     [Fact]
     public async Task A_consumers_own_send_to_its_retry_topic_is_delayed_by_its_DELAY_level_and_past_its_retries_goes_to_the_DLQ()
     {

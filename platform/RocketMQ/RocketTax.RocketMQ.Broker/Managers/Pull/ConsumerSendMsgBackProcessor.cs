@@ -40,8 +40,9 @@ public sealed partial class ConsumerSendMsgBackProcessor(
                 $"{identity.BrokerName} has no message at commit-log offset {offset} to send back for group {group}");
         }
 
-        var delayLevel = (int)(Number(request, "delayLevel") ?? 0);
-        var maxReconsumeTimes = Number(request, "maxReconsumeTimes") is { } max ? (int)max : (int?)null;
+        // Checked before anything is stored: a value that is not a number (or does not fit) is refused, not read as "none".
+        var delayLevel = (int)(request.OptionalNumber("delayLevel", int.MinValue, int.MaxValue) ?? 0);
+        var maxReconsumeTimes = (int?)request.OptionalNumber("maxReconsumeTimes", int.MinValue, int.MaxValue);
         var deadLetter = delayLevel < 0 || retries.AreUsedUp(group, message.ReconsumeTimes, maxReconsumeTimes);
         var properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal);
         properties.TryAdd(MessageProperties.RetryTopic, message.Topic);
@@ -76,9 +77,6 @@ public sealed partial class ConsumerSendMsgBackProcessor(
 
         return RemotingCommand.Response(request, ResponseCode.Success);
     }
-
-    private static long? Number(RemotingCommand request, string name) =>
-        long.TryParse(request.Field(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Message at commit-log offset {Offset} of {Topic} sent back to {RetryTopic}, reconsume {ReconsumeTimes}, delay level {Level}, by {Peer}")]
     private partial void LogRetried(long offset, string topic, string retryTopic, int reconsumeTimes, int level, string peer);
