@@ -27,7 +27,7 @@ internal sealed class GrpcRequestWriter<T>(GrpcStream call, Marshaller<T> marsha
             }
 
             using var payload = GrpcPayloadWriter.Serialize(marshaller, message);
-            if (!await opened.ConfigureAwait(false) || !await call.SendAsync(payload.Framed, endStream: false, cancellationToken).ConfigureAwait(false))
+            if (!await opened.WaitAsync(cancellationToken).ConfigureAwait(false) || !await call.SendAsync(payload.Framed, endStream: false, cancellationToken).ConfigureAwait(false))
             {
                 throw call.WriteFailure();
             }

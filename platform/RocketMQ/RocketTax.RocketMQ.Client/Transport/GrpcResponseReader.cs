@@ -55,7 +55,7 @@ internal sealed class GrpcResponseReader<T>(GrpcStream call, Marshaller<T> marsh
             catch (Exception ex) when (ex is not RpcException)
             {
                 var status = new Status(StatusCode.Internal, $"A response message does not deserialize: {ex.Message}", ex);
-                call.Finish(status, null, reset: true, keepMessages: false);
+                call.Finish(status, null, GrpcStream.Ending.Reset, keepMessages: false);
                 throw new RpcException(status);
             }
 

@@ -220,23 +220,23 @@ internal sealed class GrpcStream
         if (_headersReceived)
         {
             Finish(endStream ? StatusFromTrailers() : new Status(StatusCode.Internal, "The server sent a second header block that does not end the stream."),
-                received, reset: !endStream, keepMessages: endStream);
+                received, endStream ? Ending.ServerEnded : Ending.Reset, keepMessages: endStream);
             return;
         }
 
         _headersReceived = true;
         if (_httpStatus != 200)
         {
-            Finish(GrpcStatusMapping.FromHttpStatus(_httpStatus), received, reset: !endStream, keepMessages: false);
+            Finish(GrpcStatusMapping.FromHttpStatus(_httpStatus), received, endStream ? Ending.ServerEnded : Ending.Reset, keepMessages: false);
         }
         else if (_contentType is null || !_contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
         {
             Finish(new Status(StatusCode.Internal, $"Bad gRPC response: content-type '{_contentType}' is not application/grpc; is this endpoint a gRPC port?"),
-                received, reset: !endStream, keepMessages: false);
+                received, endStream ? Ending.ServerEnded : Ending.Reset, keepMessages: false);
         }
         else if (endStream)
         {
-            Finish(StatusFromTrailers(), received, reset: false, keepMessages: false, headers: received);
+            Finish(StatusFromTrailers(), received, Ending.ServerEnded, keepMessages: false, headers: received);
         }
         else
         {
@@ -295,11 +295,11 @@ internal sealed class GrpcStream
         waiter?.TrySetResult();
         if (error is { } failed)
         {
-            Finish(failed, null, reset: true, keepMessages: false);
+            Finish(failed, null, Ending.Reset, keepMessages: false);
         }
         else if (endStream)
         {
-            Finish(new Status(StatusCode.Internal, "The response ended without trailers (no grpc-status)."), null, reset: false, keepMessages: true);
+            Finish(new Status(StatusCode.Internal, "The response ended without trailers (no grpc-status)."), null, Ending.ServerEnded, keepMessages: true);
         }
 
         return credit;
@@ -367,10 +367,23 @@ internal sealed class GrpcStream
         : new RpcException(GetStatus(), _trailers ?? NoMetadata);
 
     /// <summary>Ends the call from this side: cancellation, deadline, disposal. The server's stream is reset.</summary>
-    public void Cancel(StatusCode code, string detail) => Finish(new Status(code, detail), null, reset: true, keepMessages: false);
+    public void Cancel(StatusCode code, string detail) => Finish(new Status(code, detail), null, Ending.Reset, keepMessages: false);
+
+    /// <summary>How a call ended, which decides whether the server must hear RST_STREAM.</summary>
+    public enum Ending
+    {
+        /// <summary>This side gives up (cancellation, deadline, a bad answer): the stream is reset.</summary>
+        Reset,
+
+        /// <summary>The server ended its side (END_STREAM): reset only if the request side is still open.</summary>
+        ServerEnded,
+
+        /// <summary>Nothing left to tell: the server reset the stream, or the connection is gone.</summary>
+        Gone,
+    }
 
     /// <summary>Ends the call with a status; the first ending wins.</summary>
-    public void Finish(Status status, Metadata? trailers, bool reset, bool keepMessages, Metadata? headers = null)
+    public void Finish(Status status, Metadata? trailers, Ending ending, bool keepMessages, Metadata? headers = null)
     {
         TaskCompletionSource? messageWaiter, finishWaiter;
         TaskCompletionSource<Metadata>? headersWaiter;
@@ -408,7 +421,7 @@ internal sealed class GrpcStream
 
         _cancellation.Unregister();
         _sendWindow?.Abort(new RpcException(status));
-        connection?.OnStreamFinished(this, reset && wasOpen);
+        connection?.OnStreamFinished(this, ending == Ending.Reset || (ending == Ending.ServerEnded && wasOpen));
         messageWaiter?.TrySetResult();
         finishWaiter?.TrySetResult();
         if (headersWaiter is not null)

@@ -67,6 +67,9 @@ public sealed class Http2CallInvoker : CallInvoker, IDisposable
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
         throw new NotSupportedException($"{method.FullName}: blocking calls are not supported by the native HTTP/2 transport; use the async call.");
 
+    /// <summary>Open connections to the endpoint (tests watch reconnection and stream limits with it).</summary>
+    internal int ConnectionCount => _pool.Count;
+
     /// <summary>Closes the connections; calls in flight fail <see cref="StatusCode.Unavailable"/>.</summary>
     public void Dispose() => _pool.Dispose();
 
@@ -107,7 +110,7 @@ public sealed class Http2CallInvoker : CallInvoker, IDisposable
         }
         catch (Exception ex)
         {
-            call.Finish(new Status(StatusCode.Internal, $"{method.FullName}: the request does not serialize: {ex.Message}", ex), null, reset: false, keepMessages: false);
+            call.Finish(new Status(StatusCode.Internal, $"{method.FullName}: the request does not serialize: {ex.Message}", ex), null, GrpcStream.Ending.Gone, keepMessages: false);
             return;
         }
 
@@ -135,7 +138,7 @@ public sealed class Http2CallInvoker : CallInvoker, IDisposable
         }
         catch (RpcException ex)
         {
-            call.Finish(ex.Status, null, reset: false, keepMessages: false);
+            call.Finish(ex.Status, null, GrpcStream.Ending.Gone, keepMessages: false);
             return false;
         }
     }

@@ -32,7 +32,7 @@ internal sealed class Http2Connection
     private readonly Lock _streamsLock = new();
     private readonly Dictionary<int, GrpcStream> _streams = [];
     private readonly List<GrpcStream> _expired = [];
-    private readonly TaskCompletionSource _settingsReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _openedTick = Environment.TickCount64;
     private readonly CancellationTokenSource _closing = new();
     private int _nextStreamId = 1;
     private int _reserved;
@@ -41,6 +41,7 @@ internal sealed class Http2Connection
     private int _connectionUncredited;
     private long _lastFrameTick = Environment.TickCount64;
     private bool _pingOutstanding;
+    private volatile bool _settingsReceived;
     private volatile bool _goingAway;
     private int _closed;
     private Task _writing = Task.CompletedTask;
@@ -51,7 +52,7 @@ internal sealed class Http2Connection
         _options = options;
         _transport = transport;
         _onClosed = onClosed;
-        _input = PipeReader.Create(transport, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
+        _input = PipeReader.Create(transport, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         _writer = new Http2FrameWriter(transport);
     }
 
@@ -64,7 +65,11 @@ internal sealed class Http2Connection
     /// <summary>Takes new calls: open, and no GOAWAY received.</summary>
     public bool IsUsable => !_goingAway && Volatile.Read(ref _closed) == 0;
 
-    /// <summary>Opens a connection (TCP, TLS with ALPN h2 when configured, preface and SETTINGS) and waits for the server's SETTINGS.</summary>
+    /// <summary>
+    /// Opens a connection: TCP, TLS with ALPN h2 when configured, then the preface and SETTINGS. Calls may start before
+    /// the server's SETTINGS arrive (as RFC 9113 allows), which saves a round trip; a server that sends none within the
+    /// connect timeout is given up.
+    /// </summary>
     public static async Task<Http2Connection> ConnectAsync(
         EndpointAddress endpoint, Http2TransportOptions options, Action<Http2Connection> onClosed, CancellationToken cancellationToken)
     {
@@ -84,7 +89,6 @@ internal sealed class Http2Connection
 
             connection = new Http2Connection(endpoint, options, transport, onClosed);
             connection.Start();
-            await connection._settingsReceived.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
             return connection;
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or Http2ProtocolException)
@@ -141,7 +145,7 @@ internal sealed class Http2Connection
         {
             Release();
             stream.Finish(new Status(StatusCode.Unavailable, $"The HTTP/2 connection to {_endpoint} closed before the call started."),
-                null, reset: false, keepMessages: false);
+                null, GrpcStream.Ending.Gone, keepMessages: false);
             return false;
         }
 
@@ -234,7 +238,6 @@ internal sealed class Http2Connection
 
         var status = new Status(StatusCode.Unavailable, $"The HTTP/2 connection to {_endpoint} failed: {reason.Message}", reason);
         SendWindow.Abort(new RpcException(status));
-        _settingsReceived.TrySetException(reason);
         GrpcStream[] streams;
         lock (_streamsLock)
         {
@@ -244,7 +247,7 @@ internal sealed class Http2Connection
 
         foreach (var stream in streams)
         {
-            stream.Finish(status, null, reset: false, keepMessages: false);
+            stream.Finish(status, null, GrpcStream.Ending.Gone, keepMessages: false);
         }
 
         _onClosed(this);
@@ -339,7 +342,7 @@ internal sealed class Http2Connection
                 break;
             case Http2FrameType.RstStream:
                 RequireStream(header);
-                Find(header.StreamId)?.Finish(GrpcStatusMapping.FromReset(Http2Frames.ReadRstStream(payload)), null, reset: false, keepMessages: false);
+                Find(header.StreamId)?.Finish(GrpcStatusMapping.FromReset(Http2Frames.ReadRstStream(payload)), null, GrpcStream.Ending.Gone, keepMessages: false);
                 break;
             case Http2FrameType.Settings:
                 OnSettings(header, payload);
@@ -466,7 +469,7 @@ internal sealed class Http2Connection
             Http2Frames.WriteSettingsAck(batch.Output);
         }
 
-        _settingsReceived.TrySetResult();
+        _settingsReceived = true;
     }
 
     private void OnPing(in Http2FrameHeader header, ReadOnlySequence<byte> payload)
@@ -510,7 +513,7 @@ internal sealed class Http2Connection
 
         foreach (var stream in refused)
         {
-            stream.Finish(status, null, reset: false, keepMessages: false);
+            stream.Finish(status, null, GrpcStream.Ending.Gone, keepMessages: false);
         }
 
         if (open == 0)
@@ -549,7 +552,7 @@ internal sealed class Http2Connection
         }
         catch (Http2ProtocolException ex)
         {
-            stream.Finish(new Status(StatusCode.Internal, $"The server broke flow control on the call's stream: {ex.Message}"), null, reset: true, keepMessages: false);
+            stream.Finish(new Status(StatusCode.Internal, $"The server broke flow control on the call's stream: {ex.Message}"), null, GrpcStream.Ending.Reset, keepMessages: false);
         }
     }
 
@@ -561,6 +564,12 @@ internal sealed class Http2Connection
             while (await timer.WaitForNextTickAsync(_closing.Token).ConfigureAwait(false))
             {
                 var now = Environment.TickCount64;
+                if (!_settingsReceived && now - _openedTick > (long)_options.ConnectTimeout.TotalMilliseconds)
+                {
+                    Close(new IOException($"{_endpoint} sent no HTTP/2 SETTINGS within {_options.ConnectTimeout.TotalSeconds:0.###} s; is it a gRPC port?"), Http2ErrorCode.SettingsTimeout);
+                    return;
+                }
+
                 ExpireDeadlines(now);
                 KeepAlive(now);
             }

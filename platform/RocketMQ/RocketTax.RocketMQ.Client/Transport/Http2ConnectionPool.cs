@@ -16,6 +16,18 @@ internal sealed class Http2ConnectionPool(EndpointAddress endpoint, Http2Transpo
     private Task<Http2Connection>? _opening;
     private bool _disposed;
 
+    /// <summary>Connections open now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
     /// <summary>A connection with a stream reserved for the call; <see cref="StatusCode.Unavailable"/> when none can be opened.</summary>
     public async ValueTask<Http2Connection> ReserveAsync(GrpcStream call)
     {

@@ -1,0 +1,234 @@
+using Apache.Rocketmq.V2;
+using Grpc.Core;
+using RocketTax.RocketMQ.Client.Transport;
+using RocketTax.RocketMQ.Http2;
+
+namespace RocketTax.RocketMQ.Client.Tests.Transport;
+
+/// <summary>The native invoker against a scripted HTTP/2 server: the answers and failures a real broker rarely gives.</summary>
+public sealed class Http2CallInvokerErrorTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly QueryRouteRequest Request = new() { Topic = new Resource { Name = "scripted" } };
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_non_200_status_fails_the_call_naming_it()
+    {
+        await using var server = new ScriptedHttp2Server((c, r) => c.SendHeadersAsync(r.StreamId, true, (":status", "404"), ("content-type", "text/plain")));
+        using var invoker = Invoker(server);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Contains("404", error.Status.Detail);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_content_type_other_than_grpc_fails_the_call_naming_it()
+    {
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            await c.SendHeadersAsync(r.StreamId, false, (":status", "200"), ("content-type", "text/html"));
+            await c.SendDataAsync(r.StreamId, "<html></html>"u8.ToArray(), endStream: true);
+        });
+        using var invoker = Invoker(server);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("text/html", error.Status.Detail);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_trailers_only_answer_carries_the_status_and_its_percent_encoded_message()
+    {
+        await using var server = new ScriptedHttp2Server((c, r) => c.SendHeadersAsync(r.StreamId, true,
+            (":status", "200"), ("content-type", "application/grpc"), ("grpc-status", "5"), ("grpc-message", "topic%20not%20found%20%E2%9C%93"), ("x-reason", "scripted")));
+        using var invoker = Invoker(server);
+
+        using var call = Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct);
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal("topic not found ✓", error.Status.Detail);
+        Assert.Equal("scripted", call.GetTrailers().GetValue("x-reason"));
+        Assert.Equal(StatusCode.NotFound, call.GetStatus().StatusCode);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task An_answer_exposes_its_headers_and_trailers_and_the_request_carries_its_deadline()
+    {
+        var requests = new List<ScriptedHttp2Server.Request>();
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            lock (requests)
+            {
+                requests.Add(r);
+            }
+
+            await c.SendHeadersAsync(r.StreamId, false, (":status", "200"), ("content-type", "application/grpc"), ("x-served-by", "script"));
+            await c.SendDataAsync(r.StreamId, ScriptedHttp2Server.Framed(new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } }), endStream: false);
+            await c.SendHeadersAsync(r.StreamId, true, ("grpc-status", "0"), ("x-trailer", "last"));
+        });
+        using var invoker = Invoker(server);
+
+        using var call = Client(invoker).QueryRouteAsync(Request, new Metadata { { "x-mq-client-id", "scripted-client" } }, Deadline(), Ct);
+        var response = await call;
+
+        Assert.Equal(Code.Ok, response.Status.Code);
+        Assert.Equal("script", (await call.ResponseHeadersAsync).GetValue("x-served-by"));
+        Assert.Equal("last", call.GetTrailers().GetValue("x-trailer"));
+        var request = Assert.Single(requests);
+        Assert.Equal("POST", request.Headers[":method"]);
+        Assert.Equal("/apache.rocketmq.v2.MessagingService/QueryRoute", request.Headers[":path"]);
+        Assert.Equal("application/grpc", request.Headers["content-type"]);
+        Assert.Equal("trailers", request.Headers["te"]);
+        Assert.Equal("scripted-client", request.Headers["x-mq-client-id"]);
+        Assert.Matches("^[0-9]{1,8}[umS]$", request.Headers["grpc-timeout"]);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_bad_frame_fails_the_calls_Unavailable_and_the_server_hears_GOAWAY_PROTOCOL_ERROR()
+    {
+        await using var server = new ScriptedHttp2Server((c, r) => c.SendRawFrameAsync(Http2FrameType.Data, Http2FrameFlags.None, 0, [1, 2, 3]));
+        using var invoker = Invoker(server);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(Http2ErrorCode.ProtocolError, await server.GoAway.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_connection_dropped_mid_call_fails_it_Unavailable_and_the_next_call_reconnects()
+    {
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            if (r.ConnectionNumber == 1)
+            {
+                c.Abort();
+                return;
+            }
+
+            await c.SendOkAsync(r.StreamId, new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } });
+        });
+        using var invoker = Invoker(server);
+        var client = Client(invoker);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+
+        var response = await client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct);
+        Assert.Equal(Code.Ok, response.Status.Code);
+        Assert.Equal(2, server.Accepted);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task GOAWAY_fails_the_calls_the_server_will_not_process_and_new_calls_use_a_new_connection()
+    {
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            if (r.ConnectionNumber == 1)
+            {
+                await c.SendGoAwayAsync(0, Http2ErrorCode.NoError);
+                return;
+            }
+
+            await c.SendOkAsync(r.StreamId, new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } });
+        });
+        using var invoker = Invoker(server);
+        var client = Client(invoker);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("GOAWAY", error.Status.Detail);
+
+        Assert.Equal(Code.Ok, (await client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct)).Status.Code);
+        Assert.Equal(2, server.Accepted);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_second_connection_opens_when_the_servers_stream_limit_is_reached()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            await release.Task;
+            await c.SendOkAsync(r.StreamId, new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } });
+        }, [new Http2Setting(Http2SettingId.MaxConcurrentStreams, 1)]);
+        using var invoker = Invoker(server);
+        var client = Client(invoker);
+
+        // The client must have applied the server's SETTINGS (it acknowledges them) before the second call picks a connection.
+        var first = client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync;
+        await server.SettingsAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var second = client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync;
+        await Eventually.TrueAsync(() => server.Accepted == 2, TimeSpan.FromSeconds(10), "a second connection", Ct);
+        release.SetResult();
+
+        Assert.Equal(Code.Ok, (await first).Status.Code);
+        Assert.Equal(Code.Ok, (await second).Status.Code);
+        Assert.Equal(2, invoker.ConnectionCount);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_deadline_ends_the_call_DeadlineExceeded_and_resets_the_stream()
+    {
+        await using var server = new ScriptedHttp2Server((c, r) => c.SendOkHeadersAsync(r.StreamId));
+        using var invoker = Invoker(server);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            Client(invoker).QueryRouteAsync(Request, deadline: DateTime.UtcNow.AddMilliseconds(500), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        await server.ResetReceived.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Contains(server.Resets, reset => reset.Code == Http2ErrorCode.Cancel);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancellation_ends_the_call_Cancelled_and_resets_the_stream_CANCEL()
+    {
+        await using var server = new ScriptedHttp2Server((c, r) => c.SendOkHeadersAsync(r.StreamId));
+        using var invoker = Invoker(server);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        using var call = Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: cancel.Token);
+        await call.ResponseHeadersAsync;
+        await cancel.CancelAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+        await server.ResetReceived.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Contains(server.Resets, reset => reset.Code == Http2ErrorCode.Cancel);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_connection_whose_keepalive_PING_goes_unanswered_fails_its_calls_Unavailable()
+    {
+        // The scripted server never answers PINGs: it only acknowledges SETTINGS.
+        await using var server = new ScriptedHttp2Server((c, r) => c.SendOkHeadersAsync(r.StreamId));
+        using var invoker = Invoker(server, new Http2TransportOptions { KeepAliveDelay = TimeSpan.FromMilliseconds(300), KeepAliveTimeout = TimeSpan.FromMilliseconds(300) });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(20), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("PING", error.Status.Detail);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task An_endpoint_nobody_listens_on_fails_Unavailable()
+    {
+        using var invoker = new Http2CallInvoker("127.0.0.1", FreePort.Next());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    private static Http2CallInvoker Invoker(ScriptedHttp2Server server, Http2TransportOptions? options = null) => new("127.0.0.1", server.Port, options);
+
+    private static MessagingService.MessagingServiceClient Client(Http2CallInvoker invoker) => new(invoker);
+
+    private static DateTime Deadline(int seconds = 10) => DateTime.UtcNow.AddSeconds(seconds);
+}
