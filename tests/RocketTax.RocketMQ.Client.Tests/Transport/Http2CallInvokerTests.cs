@@ -149,6 +149,21 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
         Assert.Equal(1, invoker.ConnectionCount);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task TLS_with_ALPN_h2_carries_calls_and_an_untrusted_certificate_is_refused_unless_validation_is_off()
+    {
+        // The broker answers TLS on its gRPC port with a self-signed certificate.
+        using var trusting = Invoker(new Http2TransportOptions { UseTls = true, ValidateServerCertificate = false, ConnectTimeout = Clients.RequestTimeout });
+        var route = await new MessagingService.MessagingServiceClient(trusting)
+            .QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = "invoker-tls-topic" } }, Headers, Deadline(), Ct);
+        Assert.Equal(Code.Ok, route.Status.Code);
+
+        using var validating = Invoker(new Http2TransportOptions { UseTls = true, ConnectTimeout = Clients.RequestTimeout });
+        var error = await Assert.ThrowsAsync<RpcException>(() => new MessagingService.MessagingServiceClient(validating)
+            .QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = "invoker-tls-topic" } }, Headers, Deadline(), Ct).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Client_streaming_and_blocking_calls_are_refused_with_a_reason()
     {
@@ -160,11 +175,11 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
         await Task.CompletedTask;
     }
 
-    private Http2CallInvoker Invoker()
+    private Http2CallInvoker Invoker(Http2TransportOptions? options = null)
     {
         var colon = fixture.Endpoint.LastIndexOf(':');
         return new Http2CallInvoker(fixture.Endpoint[..colon], int.Parse(fixture.Endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture),
-            new Http2TransportOptions { ConnectTimeout = Clients.RequestTimeout });
+            options ?? new Http2TransportOptions { ConnectTimeout = Clients.RequestTimeout });
     }
 
     private static DateTime Deadline(int seconds = 10) => DateTime.UtcNow.AddSeconds(seconds);
