@@ -18,7 +18,7 @@ public sealed class Http2CallInvokerErrorTests
         await using var server = new ScriptedHttp2Server((c, r) => c.SendHeadersAsync(r.StreamId, true, (":status", "404"), ("content-type", "text/plain")));
         using var invoker = Invoker(server);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        var error = await QueryRouteFailureAsync(invoker);
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Contains("404", error.Status.Detail);
@@ -34,7 +34,7 @@ public sealed class Http2CallInvokerErrorTests
         });
         using var invoker = Invoker(server);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        var error = await QueryRouteFailureAsync(invoker);
 
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains("text/html", error.Status.Detail);
@@ -94,7 +94,7 @@ public sealed class Http2CallInvokerErrorTests
         await using var server = new ScriptedHttp2Server((c, r) => c.SendRawFrameAsync(Http2FrameType.Data, Http2FrameFlags.None, 0, [1, 2, 3]));
         using var invoker = Invoker(server);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        var error = await QueryRouteFailureAsync(invoker);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(Http2ErrorCode.ProtocolError, await server.GoAway.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct));
@@ -116,7 +116,7 @@ public sealed class Http2CallInvokerErrorTests
         using var invoker = Invoker(server);
         var client = Client(invoker);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        var error = await QueryRouteFailureAsync(invoker);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
 
         var response = await client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct);
@@ -140,7 +140,7 @@ public sealed class Http2CallInvokerErrorTests
         using var invoker = Invoker(server);
         var client = Client(invoker);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        var error = await QueryRouteFailureAsync(invoker);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains("GOAWAY", error.Status.Detail);
 
@@ -221,12 +221,15 @@ public sealed class Http2CallInvokerErrorTests
     {
         using var invoker = new Http2CallInvoker("127.0.0.1", FreePort.Next());
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
+        var error = await QueryRouteFailureAsync(invoker);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
     private static Http2CallInvoker Invoker(ScriptedHttp2Server server, Http2TransportOptions? options = null) => new("127.0.0.1", server.Port, options);
+
+    private static Task<RpcException> QueryRouteFailureAsync(Http2CallInvoker invoker) =>
+        Assert.ThrowsAsync<RpcException>(() => Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct).ResponseAsync);
 
     private static MessagingService.MessagingServiceClient Client(Http2CallInvoker invoker) => new(invoker);
 

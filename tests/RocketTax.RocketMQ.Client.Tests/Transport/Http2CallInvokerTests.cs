@@ -33,10 +33,9 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
     [Fact(Timeout = 60_000)]
     public async Task Server_streaming_receive_long_polls_and_ends_with_its_status()
     {
-        using var invoker = Invoker();
-        var client = new MessagingService.MessagingServiceClient(invoker);
         const string topic = "invoker-receive-topic";
-        await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        using var invoker = Invoker();
+        var client = await RoutedClientAsync(invoker, topic);
         var sent = await client.SendMessageAsync(Send(topic, ByteString.CopyFromUtf8("streamed")), Headers, Deadline(), Ct);
         Assert.Equal(Code.Ok, sent.Status.Code);
 
@@ -48,10 +47,9 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
     [Fact(Timeout = 60_000)]
     public async Task A_deadline_shorter_than_the_long_poll_ends_the_receive_by_the_deadline()
     {
-        using var invoker = Invoker();
-        var client = new MessagingService.MessagingServiceClient(invoker);
         const string topic = "invoker-deadline-topic";
-        await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        using var invoker = Invoker();
+        var client = await RoutedClientAsync(invoker, topic);
 
         // The deadline travels as grpc-timeout: the broker may answer "no message" just before it, or the client
         // gives up at it; either way the 20 s long poll does not run its course.
@@ -71,10 +69,9 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
     [Fact(Timeout = 60_000)]
     public async Task Cancelling_a_long_poll_ends_it_with_Cancelled_and_the_connection_keeps_serving()
     {
-        using var invoker = Invoker();
-        var client = new MessagingService.MessagingServiceClient(invoker);
         const string topic = "invoker-cancel-topic";
-        await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        using var invoker = Invoker();
+        var client = await RoutedClientAsync(invoker, topic);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var receive = ReceiveAsync(client, topic, "invoker-cancel-group", TimeSpan.FromSeconds(20), Deadline(30), cancel.Token);
@@ -92,10 +89,9 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
     [Fact(Timeout = 60_000)]
     public async Task Duplex_telemetry_carries_the_clients_settings_and_the_servers_answer()
     {
-        using var invoker = Invoker();
-        var client = new MessagingService.MessagingServiceClient(invoker);
         const string topic = "invoker-telemetry-topic";
-        await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        using var invoker = Invoker();
+        var client = await RoutedClientAsync(invoker, topic);
 
         using var call = client.Telemetry(Headers, cancellationToken: Ct);
         var settings = new Settings
@@ -119,10 +115,9 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
     [Fact(Timeout = 120_000)]
     public async Task A_4_MiB_body_goes_out_and_comes_back_through_64_KiB_stream_windows()
     {
-        using var invoker = Invoker();
-        var client = new MessagingService.MessagingServiceClient(invoker);
         const string topic = "invoker-large-topic";
-        await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        using var invoker = Invoker();
+        var client = await RoutedClientAsync(invoker, topic);
         var body = new byte[4 * 1024 * 1024];
         new Random(42).NextBytes(body);
 
@@ -136,10 +131,9 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
     [Fact(Timeout = 120_000)]
     public async Task Many_concurrent_calls_share_one_connection()
     {
-        using var invoker = Invoker();
-        var client = new MessagingService.MessagingServiceClient(invoker);
         const string topic = "invoker-concurrent-topic";
-        await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        using var invoker = Invoker();
+        var client = await RoutedClientAsync(invoker, topic);
 
         var sends = Enumerable.Range(0, 500).Select(async i =>
             (await client.SendMessageAsync(Send(topic, ByteString.CopyFromUtf8($"m{i}")), Headers, Deadline(30), Ct)).Status.Code).ToArray();
@@ -180,6 +174,15 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
         var colon = fixture.Endpoint.LastIndexOf(':');
         return new Http2CallInvoker(fixture.Endpoint[..colon], int.Parse(fixture.Endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture),
             options ?? new Http2TransportOptions { ConnectTimeout = Clients.RequestTimeout });
+    }
+
+    /// <summary>A client over the invoker, with the topic's route queried (which creates the topic).</summary>
+    private static async Task<MessagingService.MessagingServiceClient> RoutedClientAsync(Http2CallInvoker invoker, string topic)
+    {
+        var client = new MessagingService.MessagingServiceClient(invoker);
+        var route = await client.QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = topic } }, Headers, Deadline(), Ct);
+        Assert.Equal(Code.Ok, route.Status.Code);
+        return client;
     }
 
     private static DateTime Deadline(int seconds = 10) => DateTime.UtcNow.AddSeconds(seconds);
