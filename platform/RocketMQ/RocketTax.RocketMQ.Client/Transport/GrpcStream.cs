@@ -37,6 +37,7 @@ internal sealed class GrpcStream
     private bool _localClosed;
     private int _httpStatus;
     private string? _contentType;
+    private bool _isGrpcContentType;
     private int? _grpcStatus;
     private string? _grpcMessage;
     private int _prefixFilled;
@@ -204,7 +205,9 @@ internal sealed class GrpcStream
         }
         else if (!_headersReceived && name.SequenceEqual("content-type"u8))
         {
-            _contentType = Encoding.ASCII.GetString(value);
+            // application/grpc, application/grpc+proto, ...: the string is kept only to name a wrong one.
+            _isGrpcContentType = value.StartsWith("application/grpc"u8);
+            _contentType = _isGrpcContentType ? null : Encoding.ASCII.GetString(value);
         }
         else
         {
@@ -229,7 +232,7 @@ internal sealed class GrpcStream
         {
             Finish(GrpcStatusMapping.FromHttpStatus(_httpStatus), received, endStream ? Ending.ServerEnded : Ending.Reset, keepMessages: false);
         }
-        else if (_contentType is null || !_contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        else if (!_isGrpcContentType)
         {
             Finish(new Status(StatusCode.Internal, $"Bad gRPC response: content-type '{_contentType}' is not application/grpc; is this endpoint a gRPC port?"),
                 received, endStream ? Ending.ServerEnded : Ending.Reset, keepMessages: false);
@@ -420,7 +423,12 @@ internal sealed class GrpcStream
         }
 
         _cancellation.Unregister();
-        _sendWindow?.Abort(new RpcException(status));
+        if (wasOpen)
+        {
+            // A writer may be waiting for window; once the request ended, nobody is, and an OK call costs no exception.
+            _sendWindow?.Abort(new RpcException(status));
+        }
+
         connection?.OnStreamFinished(this, ending == Ending.Reset || (ending == Ending.ServerEnded && wasOpen));
         messageWaiter?.TrySetResult();
         finishWaiter?.TrySetResult();

@@ -82,7 +82,9 @@ public sealed class Http2CallInvoker : CallInvoker, IDisposable
 
     private async Task<TResponse> UnaryAsync<TRequest, TResponse>(GrpcStream call, Method<TRequest, TResponse> method, TRequest request)
     {
-        await SendRequestAsync(call, method, request).ConfigureAwait(false);
+        // Not awaited: a request stuck on flow control must not hold the call past its deadline or cancellation,
+        // which end it here; the send never throws and gives up once the call ended.
+        _ = SendRequestAsync(call, method, request);
         await call.WaitForFinishAsync().ConfigureAwait(false);
         call.ThrowIfFailed();
         if (!call.TryTakeMessage(out var message, out _))

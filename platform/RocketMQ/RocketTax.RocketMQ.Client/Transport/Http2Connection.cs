@@ -141,7 +141,7 @@ internal sealed class Http2Connection
     {
         using var batch = _writer.Start();
         var id = _nextStreamId;
-        if (!IsUsable || id < 0 || !stream.Attach(this, id, _peer.InitialWindowSize))
+        if (!IsUsable || !stream.Attach(this, id, _peer.InitialWindowSize))
         {
             Release();
             stream.Finish(new Status(StatusCode.Unavailable, $"The HTTP/2 connection to {_endpoint} closed before the call started."),
@@ -155,6 +155,13 @@ internal sealed class Http2Connection
         }
 
         _nextStreamId += 2;
+        if (_nextStreamId > int.MaxValue - 2)
+        {
+            // Stream ids run out after about a billion calls: new calls go to a fresh connection, this one drains.
+            _goingAway = true;
+            _onClosed(this);
+        }
+
         _headerBlock.ResetWrittenCount();
         _headerBlock.Write(constantHeaders);
         if (stream.Headers is { } metadata)
