@@ -204,6 +204,56 @@ public sealed class Http2CallInvokerErrorTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_reader_that_has_not_taken_its_messages_gives_no_window_back_until_it_does()
+    {
+        var message = ScriptedHttp2Server.Framed(new ReceiveMessageResponse { Message = new Apache.Rocketmq.V2.Message { Body = Google.Protobuf.ByteString.CopyFrom(new byte[20 * 1024]) } });
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            await c.SendOkHeadersAsync(r.StreamId);
+            await c.SendDataAsync(r.StreamId, message, endStream: false);
+            await c.SendDataAsync(r.StreamId, message, endStream: false);
+            await c.SendPingAsync();
+        });
+        using var invoker = Invoker(server);
+
+        using var call = Client(invoker).ReceiveMessage(new ReceiveMessageRequest(), deadline: Deadline(), cancellationToken: Ct);
+        await server.PingAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Empty(server.StreamWindowUpdates);
+
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+        await server.StreamWindowUpdated.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(2 * message.Length, Assert.Single(server.StreamWindowUpdates).Increment);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task DATA_beyond_the_streams_window_fails_the_call_and_resets_the_stream()
+    {
+        var message = ScriptedHttp2Server.Framed(new ReceiveMessageResponse { Message = new Apache.Rocketmq.V2.Message { Body = Google.Protobuf.ByteString.CopyFrom(new byte[16 * 1024 - 64]) } });
+        await using var server = new ScriptedHttp2Server(async (c, r) =>
+        {
+            await c.SendOkHeadersAsync(r.StreamId);
+            for (var i = 0; i < 5; i++)
+            {
+                await c.SendDataAsync(r.StreamId, message, endStream: false);
+            }
+        });
+        using var invoker = Invoker(server);
+
+        using var call = Client(invoker).ReceiveMessage(new ReceiveMessageRequest(), deadline: Deadline(), cancellationToken: Ct);
+        await server.ResetReceived.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext(Ct))
+            {
+            }
+        });
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("flow-control window", error.Status.Detail);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_connection_whose_keepalive_PING_goes_unanswered_fails_its_calls_Unavailable()
     {
         // The scripted server never answers PINGs: it only acknowledges SETTINGS.

@@ -46,6 +46,15 @@ internal sealed class ScriptedHttp2Server : IAsyncDisposable
     /// <summary>Completes when the client acknowledged the server's SETTINGS, i.e. applied them.</summary>
     public TaskCompletionSource SettingsAcknowledged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Every WINDOW_UPDATE the client sent for a stream (not the connection): stream and increment.</summary>
+    public ConcurrentQueue<(int StreamId, int Increment)> StreamWindowUpdates { get; } = new();
+
+    /// <summary>Completes when a stream WINDOW_UPDATE arrives.</summary>
+    public TaskCompletionSource StreamWindowUpdated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the client acknowledges a PING: it has read every frame sent before it.</summary>
+    public TaskCompletionSource PingAcknowledged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when a RST_STREAM arrives.</summary>
     public TaskCompletionSource ResetReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -117,8 +126,20 @@ internal sealed class ScriptedHttp2Server : IAsyncDisposable
         /// <summary>The usual start of a gRPC answer.</summary>
         public Task SendOkHeadersAsync(int streamId) => SendHeadersAsync(streamId, false, (":status", "200"), ("content-type", "application/grpc"));
 
-        public Task SendDataAsync(int streamId, byte[] data, bool endStream) =>
-            SendAsync(output => Http2Frames.WriteData(output, streamId, data, endStream));
+        /// <summary>DATA frames of at most the default frame size, the last one ending the stream if asked.</summary>
+        public Task SendDataAsync(int streamId, byte[] data, bool endStream) => SendAsync(output =>
+        {
+            var offset = 0;
+            do
+            {
+                var size = Math.Min(data.Length - offset, Http2Frames.DefaultMaxFrameSize);
+                Http2Frames.WriteData(output, streamId, data.AsSpan(offset, size), endStream && offset + size == data.Length);
+                offset += size;
+            }
+            while (offset < data.Length);
+        });
+
+        public Task SendPingAsync() => SendAsync(output => Http2Frames.WritePing(output, 42, ack: false));
 
         public Task SendGoAwayAsync(int lastStreamId, Http2ErrorCode code) =>
             SendAsync(output => Http2Frames.WriteGoAway(output, lastStreamId, code));
@@ -213,6 +234,13 @@ internal sealed class ScriptedHttp2Server : IAsyncDisposable
                 case Http2FrameType.RstStream:
                     server.Resets.Enqueue((header.StreamId, Http2Frames.ReadRstStream(payload)));
                     server.ResetReceived.TrySetResult();
+                    break;
+                case Http2FrameType.WindowUpdate when header.StreamId != 0:
+                    server.StreamWindowUpdates.Enqueue((header.StreamId, Http2Frames.ReadWindowUpdate(payload)));
+                    server.StreamWindowUpdated.TrySetResult();
+                    break;
+                case Http2FrameType.Ping when header.HasFlag(Http2FrameFlags.Ack):
+                    server.PingAcknowledged.TrySetResult();
                     break;
                 case Http2FrameType.GoAway:
                     server.GoAway.TrySetResult(Http2Frames.ReadGoAway(payload).ErrorCode);

@@ -47,6 +47,7 @@ internal sealed class GrpcStream
     private int _bodyLength;
     private int _bodyFilled;
     private int _uncredited;
+    private int _receiveWindow = Http2Frames.DefaultInitialWindowSize;
 
     public GrpcStream(CallOptions options, int maxReceiveMessageSize)
     {
@@ -270,7 +271,12 @@ internal sealed class GrpcStream
                 return 0;
             }
 
-            if (!_headersReceived)
+            _receiveWindow -= flowControlled;
+            if (_receiveWindow < 0)
+            {
+                error = new Status(StatusCode.Internal, "The server sent more DATA than the stream's flow-control window allows.");
+            }
+            else if (!_headersReceived)
             {
                 error = new Status(StatusCode.Internal, "The server sent DATA before the response headers.");
             }
@@ -292,6 +298,7 @@ internal sealed class GrpcStream
             {
                 credit = _uncredited;
                 _uncredited = 0;
+                _receiveWindow += credit;
             }
         }
 
@@ -323,6 +330,7 @@ internal sealed class GrpcStream
             {
                 credit = _uncredited;
                 _uncredited = 0;
+                _receiveWindow += credit;
             }
 
             return true;

@@ -39,6 +39,7 @@ internal sealed class Http2Connection
     private int _continuationStream;
     private bool _continuationEndStream;
     private int _connectionUncredited;
+    private int _connectionReceiveWindow;
     private long _lastFrameTick = Environment.TickCount64;
     private bool _pingOutstanding;
     private volatile bool _settingsReceived;
@@ -52,6 +53,7 @@ internal sealed class Http2Connection
         _options = options;
         _transport = transport;
         _onClosed = onClosed;
+        _connectionReceiveWindow = Math.Max(options.ConnectionWindowSize, Http2Frames.DefaultInitialWindowSize);
         _input = PipeReader.Create(transport, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         _writer = new Http2FrameWriter(transport);
     }
@@ -141,17 +143,23 @@ internal sealed class Http2Connection
     {
         using var batch = _writer.Start();
         var id = _nextStreamId;
-        if (!IsUsable || !stream.Attach(this, id, _peer.InitialWindowSize))
+        bool attached;
+        lock (_streamsLock)
+        {
+            // Under the lock that SETTINGS changes take: the stream's window starts from the size they left.
+            attached = IsUsable && stream.Attach(this, id, _peer.InitialWindowSize);
+            if (attached)
+            {
+                _streams[id] = stream;
+            }
+        }
+
+        if (!attached)
         {
             Release();
             stream.Finish(new Status(StatusCode.Unavailable, $"The HTTP/2 connection to {_endpoint} closed before the call started."),
                 null, GrpcStream.Ending.Gone, keepMessages: false);
             return false;
-        }
-
-        lock (_streamsLock)
-        {
-            _streams[id] = stream;
         }
 
         _nextStreamId += 2;
@@ -377,11 +385,18 @@ internal sealed class Http2Connection
     {
         RequireStream(header);
         var content = Http2Frames.ContentOf(header, payload);
+        _connectionReceiveWindow -= header.Length;
+        if (_connectionReceiveWindow < 0)
+        {
+            throw new Http2ProtocolException(Http2ErrorCode.FlowControlError, "The server sent more DATA than the connection's flow-control window allows.");
+        }
+
         _connectionUncredited += header.Length;
         if (_connectionUncredited >= _options.ConnectionWindowSize / 2)
         {
             using var batch = _writer.Start();
             Http2Frames.WriteWindowUpdate(batch.Output, 0, _connectionUncredited);
+            _connectionReceiveWindow += _connectionUncredited;
             _connectionUncredited = 0;
         }
 
@@ -459,10 +474,10 @@ internal sealed class Http2Connection
             return;
         }
 
-        var delta = _peer.Apply(payload);
-        if (delta != 0)
+        lock (_streamsLock)
         {
-            lock (_streamsLock)
+            var delta = _peer.Apply(payload);
+            if (delta != 0)
             {
                 foreach (var stream in _streams.Values)
                 {
