@@ -17,8 +17,6 @@ internal sealed class GrpcStream
     private const int PrefixSize = 5;
     private const int CreditThreshold = Http2Frames.DefaultInitialWindowSize / 2;
 
-    private static readonly Metadata NoMetadata = [];
-
     private readonly Lock _lock = new();
     private readonly Queue<ReceivedMessage> _messages = new();
     private readonly int _maxReceiveMessageSize;
@@ -28,9 +26,10 @@ internal sealed class GrpcStream
     private TaskCompletionSource? _messageWaiter;
     private TaskCompletionSource? _finishWaiter;
     private TaskCompletionSource<Metadata>? _headersWaiter;
-    private Metadata? _headers;
-    private Metadata? _received;
-    private Metadata? _trailers;
+    private ReceivedHeaders? _headers;
+    private ReceivedHeaders? _received;
+    private ReceivedHeaders? _trailers;
+    private bool _headersAvailable;
     private Status _status;
     private volatile bool _finished;
     private bool _headersReceived;
@@ -212,14 +211,14 @@ internal sealed class GrpcStream
         }
         else
         {
-            AddMetadata(_received ??= [], name, value);
+            (_received ??= new ReceivedHeaders()).Add(name, value);
         }
     }
 
     /// <summary>The read loop ended a header block: the response headers, a trailers-only response, or the trailers.</summary>
     public void OnHeadersEnd(bool endStream)
     {
-        var received = _received ?? NoMetadata;
+        var received = _received;
         _received = null;
         if (_headersReceived)
         {
@@ -240,7 +239,7 @@ internal sealed class GrpcStream
         }
         else if (endStream)
         {
-            Finish(StatusFromTrailers(), received, Ending.ServerEnded, keepMessages: false, headers: received);
+            Finish(StatusFromTrailers(), received, Ending.ServerEnded, keepMessages: false, trailersOnly: true);
         }
         else
         {
@@ -248,10 +247,11 @@ internal sealed class GrpcStream
             lock (_lock)
             {
                 _headers = received;
+                _headersAvailable = true;
                 waiter = _headersWaiter;
             }
 
-            waiter?.TrySetResult(received);
+            waiter?.TrySetResult(ReceivedHeaders.ToMetadata(received));
         }
     }
 
@@ -368,14 +368,14 @@ internal sealed class GrpcStream
         var status = GetStatus();
         if (status.StatusCode != StatusCode.OK)
         {
-            throw new RpcException(status, _trailers ?? NoMetadata);
+            throw new RpcException(status, ReceivedHeaders.ToMetadata(_trailers));
         }
     }
 
     /// <summary>The exception a write to an ended call throws.</summary>
     public Exception WriteFailure() => GetStatus() is { StatusCode: StatusCode.OK }
         ? new InvalidOperationException("Can't write the message because the call is complete.")
-        : new RpcException(GetStatus(), _trailers ?? NoMetadata);
+        : new RpcException(GetStatus(), ReceivedHeaders.ToMetadata(_trailers));
 
     /// <summary>Ends the call from this side: cancellation, deadline, disposal. The server's stream is reset.</summary>
     public void Cancel(StatusCode code, string detail) => Finish(new Status(code, detail), null, Ending.Reset, keepMessages: false);
@@ -394,7 +394,7 @@ internal sealed class GrpcStream
     }
 
     /// <summary>Ends the call with a status; the first ending wins.</summary>
-    public void Finish(Status status, Metadata? trailers, Ending ending, bool keepMessages, Metadata? headers = null)
+    public void Finish(Status status, ReceivedHeaders? trailers, Ending ending, bool keepMessages, bool trailersOnly = false)
     {
         TaskCompletionSource? messageWaiter, finishWaiter;
         TaskCompletionSource<Metadata>? headersWaiter;
@@ -407,8 +407,13 @@ internal sealed class GrpcStream
                 return;
             }
 
-            _trailers = trailers ?? NoMetadata;
-            _headers ??= headers;
+            _trailers = trailers;
+            if (trailersOnly)
+            {
+                // A trailers-only answer is the call's headers too.
+                _headers = trailers;
+                _headersAvailable = true;
+            }
             _status = status;
             _finished = true;
             wasOpen = !_localClosed;
@@ -462,9 +467,9 @@ internal sealed class GrpcStream
     {
         lock (_lock)
         {
-            if (_headers is { } headers)
+            if (_headersAvailable)
             {
-                return Task.FromResult(headers);
+                return Task.FromResult(ReceivedHeaders.ToMetadata(_headers));
             }
 
             if (!_finished)
@@ -481,17 +486,13 @@ internal sealed class GrpcStream
     private void CompleteHeaders(TaskCompletionSource<Metadata> waiter)
     {
         var status = GetStatus();
-        if (_headers is { } headers)
+        if (_headersAvailable || status.StatusCode == StatusCode.OK)
         {
-            waiter.TrySetResult(headers);
-        }
-        else if (status.StatusCode == StatusCode.OK)
-        {
-            waiter.TrySetResult(NoMetadata);
+            waiter.TrySetResult(ReceivedHeaders.ToMetadata(_headers));
         }
         else
         {
-            waiter.TrySetException(new RpcException(status, _trailers ?? NoMetadata));
+            waiter.TrySetException(new RpcException(status, ReceivedHeaders.ToMetadata(_trailers)));
         }
     }
 
@@ -501,7 +502,7 @@ internal sealed class GrpcStream
     private Metadata GetTrailers() =>
         !_finished
             ? throw new InvalidOperationException("Can't get the call trailers because the call has not completed successfully.")
-            : _trailers ?? NoMetadata;
+            : ReceivedHeaders.ToMetadata(_trailers);
 
     private Status StatusFromTrailers() => _grpcStatus is { } code
         ? new Status((StatusCode)code, _grpcMessage ?? string.Empty)
@@ -564,23 +565,5 @@ internal sealed class GrpcStream
         }
 
         return null;
-    }
-
-    private static void AddMetadata(Metadata metadata, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
-    {
-        var key = Encoding.ASCII.GetString(name);
-        if (!key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
-        {
-            metadata.Add(key, Encoding.ASCII.GetString(value));
-            return;
-        }
-
-        // Binary values travel base64-encoded, padding optional; one that does not decode is left out, not fatal to the connection.
-        var padded = Encoding.ASCII.GetString(value).PadRight((value.Length + 3) / 4 * 4, '=');
-        var bytes = new byte[padded.Length / 4 * 3];
-        if (Convert.TryFromBase64String(padded, bytes, out var written))
-        {
-            metadata.Add(key, bytes.AsSpan(0, written).ToArray());
-        }
     }
 }
