@@ -72,7 +72,7 @@ public sealed class DependencyInjectionTests(ClientBrokerFixture fixture) : ICla
     }
 
     [Fact]
-    public void Transport_binds_by_name_and_stays_Grpc_Net_Client_when_unset()
+    public void Transport_binds_by_name_and_stays_the_options_default_when_unset()
     {
         RocketMQClientSettings Bind(string? transport)
         {
@@ -86,7 +86,8 @@ public sealed class DependencyInjectionTests(ClientBrokerFixture fixture) : ICla
         }
 
         Assert.Equal(GrpcTransport.Native, Bind("Native").ToProducerOptions().Transport);
-        Assert.Equal(GrpcTransport.GrpcNetClient, Bind(null).ToProducerOptions().Transport);
+        Assert.Equal(GrpcTransport.GrpcNetClient, Bind("GrpcNetClient").ToProducerOptions().Transport);
+        Assert.Equal(new ProducerOptions().Transport, Bind(null).ToProducerOptions().Transport);
     }
 
     [Fact]
