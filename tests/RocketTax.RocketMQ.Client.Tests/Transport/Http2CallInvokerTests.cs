@@ -139,7 +139,10 @@ public sealed class Http2CallInvokerTests(ClientBrokerFixture fixture) : IClassF
             (await client.SendMessageAsync(Send(topic, ByteString.CopyFromUtf8($"m{i}")), Headers, Deadline(30), Ct)).Status.Code).ToArray();
         var codes = await Task.WhenAll(sends);
 
-        Assert.All(codes, code => Assert.Equal(Code.Ok, code));
+        // Every call is answered on the one connection; a busy store may refuse some sends (TOO_MANY_REQUESTS), which
+        // is the broker's answer, not a transport failure.
+        Assert.All(codes, code => Assert.Contains(code, new[] { Code.Ok, Code.TooManyRequests }));
+        Assert.Contains(Code.Ok, codes);
         Assert.Equal(1, invoker.ConnectionCount);
     }
 

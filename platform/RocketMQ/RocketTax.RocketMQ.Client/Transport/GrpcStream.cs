@@ -14,12 +14,10 @@ namespace RocketTax.RocketMQ.Client.Transport;
 /// </summary>
 internal sealed class GrpcStream
 {
-    private const int PrefixSize = 5;
     private const int CreditThreshold = Http2Frames.DefaultInitialWindowSize / 2;
 
     private readonly Lock _lock = new();
     private readonly Queue<ReceivedMessage> _messages = new();
-    private readonly int _maxReceiveMessageSize;
     private readonly CancellationTokenRegistration _cancellation;
     private Http2Connection? _connection;
     private Http2SendWindow? _sendWindow;
@@ -39,18 +37,13 @@ internal sealed class GrpcStream
     private bool _isGrpcContentType;
     private int? _grpcStatus;
     private string? _grpcMessage;
-    private int _prefixFilled;
-    private int _prefixValue;
-    private byte _compressed;
-    private byte[]? _body;
-    private int _bodyLength;
-    private int _bodyFilled;
+    private GrpcMessageAssembler _assembler;
     private int _uncredited;
     private int _receiveWindow = Http2Frames.DefaultInitialWindowSize;
 
     public GrpcStream(CallOptions options, int maxReceiveMessageSize)
     {
-        _maxReceiveMessageSize = maxReceiveMessageSize;
+        _assembler = new GrpcMessageAssembler(maxReceiveMessageSize);
         Headers = options.Headers;
         CancellationToken = options.CancellationToken;
         if (options.Deadline is { } deadline && deadline != DateTime.MaxValue)
@@ -284,7 +277,7 @@ internal sealed class GrpcStream
             {
                 foreach (var segment in content)
                 {
-                    error ??= Assemble(segment.Span);
+                    error ??= _assembler.Append(segment.Span, _messages);
                 }
             }
 
@@ -418,11 +411,7 @@ internal sealed class GrpcStream
             _finished = true;
             wasOpen = !_localClosed;
             _localClosed = true;
-            if (_body is not null)
-            {
-                new ReceivedMessage(_body, 0).Return();
-                _body = null;
-            }
+            _assembler.Reset();
 
             if (!keepMessages)
             {
@@ -507,63 +496,4 @@ internal sealed class GrpcStream
     private Status StatusFromTrailers() => _grpcStatus is { } code
         ? new Status((StatusCode)code, _grpcMessage ?? string.Empty)
         : new Status(StatusCode.Internal, "The response trailers carry no grpc-status.");
-
-    /// <summary>Consumes DATA bytes into messages (prefix, then body); a status when the message is unacceptable.</summary>
-    private Status? Assemble(ReadOnlySpan<byte> data)
-    {
-        while (!data.IsEmpty)
-        {
-            if (_body is null)
-            {
-                while (_prefixFilled < PrefixSize && !data.IsEmpty)
-                {
-                    if (_prefixFilled == 0)
-                    {
-                        _compressed = data[0];
-                    }
-                    else
-                    {
-                        _prefixValue = (_prefixValue << 8) | data[0];
-                    }
-
-                    _prefixFilled++;
-                    data = data[1..];
-                }
-
-                if (_prefixFilled < PrefixSize)
-                {
-                    return null;
-                }
-
-                if (_compressed != 0)
-                {
-                    return new Status(StatusCode.Internal, "The server sent a compressed message, but the client asked for none (no grpc-accept-encoding).");
-                }
-
-                if ((uint)_prefixValue > (uint)_maxReceiveMessageSize)
-                {
-                    return new Status(StatusCode.ResourceExhausted,
-                        $"The server sent a message of {(uint)_prefixValue} bytes, over the client's limit of {_maxReceiveMessageSize} bytes.");
-                }
-
-                _bodyLength = _prefixValue;
-                _bodyFilled = 0;
-                _body = _bodyLength == 0 ? [] : ArrayPool<byte>.Shared.Rent(_bodyLength);
-            }
-
-            var take = Math.Min(data.Length, _bodyLength - _bodyFilled);
-            data[..take].CopyTo(_body.AsSpan(_bodyFilled));
-            _bodyFilled += take;
-            data = data[take..];
-            if (_bodyFilled == _bodyLength)
-            {
-                _messages.Enqueue(new ReceivedMessage(_body, _bodyLength));
-                _body = null;
-                _prefixFilled = 0;
-                _prefixValue = 0;
-            }
-        }
-
-        return null;
-    }
 }

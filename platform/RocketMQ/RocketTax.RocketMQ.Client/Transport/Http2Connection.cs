@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Security;
 using System.Net.Sockets;
 using Grpc.Core;
 using RocketTax.RocketMQ.Client.Session;
@@ -75,44 +74,10 @@ internal sealed class Http2Connection
     public static async Task<Http2Connection> ConnectAsync(
         EndpointAddress endpoint, Http2TransportOptions options, Action<Http2Connection> onClosed, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        Stream? transport = null;
-        Http2Connection? connection = null;
-        try
-        {
-            await socket.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
-            transport = new NetworkStream(socket, ownsSocket: true);
-            if (options.UseTls)
-            {
-                transport = await AuthenticateAsync(transport, endpoint, options, timeout.Token).ConfigureAwait(false);
-            }
-
-            connection = new Http2Connection(endpoint, options, transport, onClosed);
-            connection.Start();
-            return connection;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or Http2ProtocolException)
-        {
-            if (connection is not null)
-            {
-                connection.Close(ex, Http2ErrorCode.ConnectError);
-            }
-            else if (transport is not null)
-            {
-                await transport.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                socket.Dispose();
-            }
-
-            var reason = ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
-                ? $"no HTTP/2 connection within {options.ConnectTimeout.TotalSeconds:0.###} s"
-                : ex.Message;
-            throw new RpcException(new Status(StatusCode.Unavailable, $"Cannot connect to {endpoint}: {reason}", ex));
-        }
+        var transport = await Http2Socket.OpenAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
+        var connection = new Http2Connection(endpoint, options, transport, onClosed);
+        connection.Start();
+        return connection;
     }
 
     /// <summary>Counts a new call against the server's MAX_CONCURRENT_STREAMS; false when full or closing.</summary>
@@ -713,29 +678,6 @@ internal sealed class Http2Connection
         {
             output.Write(segment.Span);
         }
-    }
-
-    private static async Task<Stream> AuthenticateAsync(Stream transport, EndpointAddress endpoint, Http2TransportOptions options, CancellationToken cancellationToken)
-    {
-        var tls = new SslStream(transport, leaveInnerStreamOpen: false);
-        var authentication = new SslClientAuthenticationOptions
-        {
-            TargetHost = endpoint.Host,
-            ApplicationProtocols = [SslApplicationProtocol.Http2],
-        };
-        if (!options.ValidateServerCertificate)
-        {
-            authentication.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-
-        await tls.AuthenticateAsClientAsync(authentication, cancellationToken).ConfigureAwait(false);
-        if (tls.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
-        {
-            await tls.DisposeAsync().ConfigureAwait(false);
-            throw new IOException($"{endpoint} did not agree to HTTP/2 in the TLS handshake (ALPN h2); gRPC needs it.");
-        }
-
-        return tls;
     }
 
     /// <summary>Routes decoded header fields to the stream whose block is being decoded (none: the fields are dropped).</summary>
