@@ -12,32 +12,23 @@ public sealed class Http2CallInvokerErrorTests
 
     private static readonly QueryRouteRequest Request = new() { Topic = new Resource { Name = "scripted" } };
 
-    [Fact(Timeout = 30_000)]
-    public async Task A_non_200_status_fails_the_call_naming_it()
-    {
-        await using var server = new ScriptedHttp2Server((c, r) => c.SendHeadersAsync(r.StreamId, true, (":status", "404"), ("content-type", "text/plain")));
-        using var invoker = Invoker(server);
-
-        var error = await QueryRouteFailureAsync(invoker);
-
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("404", error.Status.Detail);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task A_content_type_other_than_grpc_fails_the_call_naming_it()
+    [Theory(Timeout = 30_000)]
+    [InlineData("404", "text/plain", StatusCode.Unimplemented, "404")]
+    [InlineData("503", "text/plain", StatusCode.Unavailable, "503")]
+    [InlineData("200", "text/html", StatusCode.Internal, "text/html")]
+    public async Task An_answer_that_is_not_gRPC_fails_the_call_naming_what_is_wrong(string httpStatus, string contentType, StatusCode expected, string named)
     {
         await using var server = new ScriptedHttp2Server(async (c, r) =>
         {
-            await c.SendHeadersAsync(r.StreamId, false, (":status", "200"), ("content-type", "text/html"));
+            await c.SendHeadersAsync(r.StreamId, false, (":status", httpStatus), ("content-type", contentType));
             await c.SendDataAsync(r.StreamId, "<html></html>"u8.ToArray(), endStream: true);
         });
         using var invoker = Invoker(server);
 
         var error = await QueryRouteFailureAsync(invoker);
 
-        Assert.Equal(StatusCode.Internal, error.StatusCode);
-        Assert.Contains("text/html", error.Status.Detail);
+        Assert.Equal(expected, error.StatusCode);
+        Assert.Contains(named, error.Status.Detail);
     }
 
     [Fact(Timeout = 30_000)]
