@@ -91,51 +91,34 @@ public sealed class Http2CallInvokerErrorTests
         Assert.Equal(Http2ErrorCode.ProtocolError, await server.GoAway.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct));
     }
 
-    [Fact(Timeout = 30_000)]
-    public async Task A_connection_dropped_mid_call_fails_it_Unavailable_and_the_next_call_reconnects()
+    [Theory(Timeout = 30_000)]
+    [InlineData(false, "failed")]
+    [InlineData(true, "GOAWAY")]
+    public async Task A_connection_ending_mid_call_fails_it_Unavailable_and_the_next_call_opens_a_new_one(bool goAway, string named)
     {
         await using var server = new ScriptedHttp2Server(async (c, r) =>
         {
-            if (r.ConnectionNumber == 1)
+            if (r.ConnectionNumber > 1)
+            {
+                await c.SendOkAsync(r.StreamId, new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } });
+            }
+            else if (goAway)
+            {
+                // Last stream 0: the server processed none of this connection's calls.
+                await c.SendGoAwayAsync(0, Http2ErrorCode.NoError);
+            }
+            else
             {
                 c.Abort();
-                return;
             }
-
-            await c.SendOkAsync(r.StreamId, new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } });
         });
         using var invoker = Invoker(server);
-        var client = Client(invoker);
 
         var error = await QueryRouteFailureAsync(invoker);
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains(named, error.Status.Detail);
 
-        var response = await client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct);
-        Assert.Equal(Code.Ok, response.Status.Code);
-        Assert.Equal(2, server.Accepted);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task GOAWAY_fails_the_calls_the_server_will_not_process_and_new_calls_use_a_new_connection()
-    {
-        await using var server = new ScriptedHttp2Server(async (c, r) =>
-        {
-            if (r.ConnectionNumber == 1)
-            {
-                await c.SendGoAwayAsync(0, Http2ErrorCode.NoError);
-                return;
-            }
-
-            await c.SendOkAsync(r.StreamId, new QueryRouteResponse { Status = new Apache.Rocketmq.V2.Status { Code = Code.Ok } });
-        });
-        using var invoker = Invoker(server);
-        var client = Client(invoker);
-
-        var error = await QueryRouteFailureAsync(invoker);
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains("GOAWAY", error.Status.Detail);
-
-        Assert.Equal(Code.Ok, (await client.QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct)).Status.Code);
+        Assert.Equal(Code.Ok, (await Client(invoker).QueryRouteAsync(Request, deadline: Deadline(), cancellationToken: Ct)).Status.Code);
         Assert.Equal(2, server.Accepted);
     }
 
