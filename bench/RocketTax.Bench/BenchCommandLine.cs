@@ -47,8 +47,8 @@ public static class BenchCommandLine
           --size BYTES                     body size (default 1024)
           --seconds N                      time bound of a run; length of the paced runs (default 60)
           --rate N                         offered load of client-latency and e2e (default 5000)
-          --grpc-client grpc-net|native    produce: the sender's gRPC client, Grpc.Net.Client or the client's own HTTP/2
-                                           invoker (default grpc-net)
+          --grpc-client grpc-net|native    produce and client-produce: the sender's gRPC client, Grpc.Net.Client or the
+                                           client's own HTTP/2 invoker (default grpc-net)
           --endpoint HOST:PORT             measure a running broker instead of starting one (resources are then not read)
           --out DIR                        where results go (default bench/results)
         """;
