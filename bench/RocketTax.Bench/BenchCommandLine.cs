@@ -47,6 +47,8 @@ public static class BenchCommandLine
           --size BYTES                     body size (default 1024)
           --seconds N                      time bound of a run; length of the paced runs (default 60)
           --rate N                         offered load of client-latency and e2e (default 5000)
+          --grpc-client grpc-net|native    produce and client-produce: the sender's gRPC client, Grpc.Net.Client or the
+                                           client's own HTTP/2 invoker (default grpc-net)
           --endpoint HOST:PORT             measure a running broker instead of starting one (resources are then not read)
           --out DIR                        where results go (default bench/results)
         """;
@@ -132,6 +134,9 @@ public static class BenchCommandLine
                     break;
                 case "--rate" when int.TryParse(value, CultureInfo.InvariantCulture, out var rate) && rate > 0:
                     options = options with { Rate = rate };
+                    break;
+                case "--grpc-client" when value is "grpc-net" or "native":
+                    options = options with { NativeGrpc = value == "native" };
                     break;
                 case "--endpoint" when value is not null && value.Contains(':'):
                     options = options with { Endpoint = value };

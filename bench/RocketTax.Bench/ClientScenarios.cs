@@ -26,8 +26,8 @@ public static class ClientScenarios
     public static async Task<ProduceResult> ProduceAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
-        await using var producer = NewProducer(broker, "client-produce-topic");
-        return await ClosedLoop.MeasureAsync("produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", options,
+        await using var producer = NewProducer(broker, "client-produce-topic", options.NativeGrpc ? GrpcTransport.Native : GrpcTransport.GrpcNetClient);
+        return await ClosedLoop.MeasureAsync(options.NativeGrpc ? "produce (client, native HTTP/2)" : "produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", options,
             broker.Resources, SendOne(producer, "client-produce-topic", new byte[options.BodySize]), cancellationToken);
     }
 
@@ -172,8 +172,8 @@ public static class ClientScenarios
             MaxConcurrency = 64,
         }, handler);
 
-    internal static Producer NewProducer(BrokerLauncher broker, string topic) =>
-        new(new ProducerOptions { Endpoints = $"127.0.0.1:{broker.GrpcPort}", RequestTimeout = RequestTimeout, Topics = [topic] });
+    internal static Producer NewProducer(BrokerLauncher broker, string topic, GrpcTransport transport = GrpcTransport.GrpcNetClient) =>
+        new(new ProducerOptions { Endpoints = $"127.0.0.1:{broker.GrpcPort}", RequestTimeout = RequestTimeout, Topics = [topic], Transport = transport });
 
     /// <summary>One send through the client; a refusal the client reports counts as failed.</summary>
     private static ClosedLoop.SendOne SendOne(Producer producer, string topic, byte[] body) => async (_, cancellationToken) =>

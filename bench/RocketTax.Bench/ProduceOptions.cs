@@ -31,6 +31,9 @@ public sealed record ProduceOptions
 
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The raw gRPC sender goes through the client's own HTTP/2 invoker instead of Grpc.Net.Client.</summary>
+    public bool NativeGrpc { get; init; }
+
     /// <summary>An already running broker (ours or Apache RocketMQ's proxy) to measure instead of starting one.</summary>
     public string? Endpoint { get; init; }
 

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using Apache.Rocketmq.V2;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RocketTax.RocketMQ.Client.Transport;
 
 namespace RocketTax.Bench;
 
@@ -21,10 +23,10 @@ public static class ProduceScenario
         var endpoint = options.Endpoint ?? $"127.0.0.1:{broker!.GrpcPort}";
 
         // Several HTTP/2 connections, as several producer processes would open.
-        var channels = Enumerable.Range(0, Math.Max(1, options.Senders / 16)).Select(_ => Channel(endpoint)).ToArray();
+        var channels = Enumerable.Range(0, Math.Max(1, options.Senders / 16)).Select(_ => Channel(endpoint, options.NativeGrpc)).ToArray();
         try
         {
-            var clients = channels.Select(c => new MessagingService.MessagingServiceClient(c)).ToArray();
+            var clients = channels.Select(c => new MessagingService.MessagingServiceClient(c.Invoker)).ToArray();
             var headers = new Metadata { { "x-mq-client-id", "bench@" + Environment.ProcessId }, { "x-mq-language", "DOT_NET" } };
             var route = await clients[0].QueryRouteAsync(new QueryRouteRequest { Topic = new Resource { Name = Topic } }, headers, cancellationToken: cancellationToken);
             if (route.Status.Code != Code.Ok)
@@ -45,31 +47,43 @@ public static class ProduceScenario
             var measured = latencies.Where(l => l > 0).Order().ToArray();
             double Percentile(double p) => measured.Length == 0 ? 0 : measured[(int)Math.Min(measured.Length - 1, p * measured.Length)] * 1000.0 / Stopwatch.Frequency;
             var setting = $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B" + (options.Batch > 1 ? $", batch {options.Batch}" : string.Empty);
-            return ProduceResult.Measured("produce (raw gRPC)", setting, sent, failed, elapsed, (Percentile(0.50), Percentile(0.99), Percentile(0.999)),
+            return ProduceResult.Measured(options.NativeGrpc ? "produce (raw gRPC, native HTTP/2)" : "produce (raw gRPC)", setting, sent, failed, elapsed, (Percentile(0.50), Percentile(0.99), Percentile(0.999)),
                 broker?.Resources, cpuBefore);
         }
         finally
         {
             foreach (var channel in channels)
             {
-                channel.Dispose();
+                channel.Owner.Dispose();
             }
         }
     }
 
     /// <summary>
-    /// A channel over an HTTP stack without what the load generator does not use (redirects, proxy, cookies) and,
-    /// handed an HttpClient rather than a handler, without the gRPC client's load balancer in front of its one
-    /// connection: the generator shares the broker's two cores, so what it spends per call is taken from the broker.
+    /// The client's own HTTP/2 invoker (native), or a channel over an HTTP stack without what the load generator does not
+    /// use (redirects, proxy, cookies) and, handed an HttpClient rather than a handler, without the gRPC client's load
+    /// balancer in front of its one connection: the generator shares the broker's two cores, so what it spends per call
+    /// is taken from the broker.
     /// </summary>
-    private static GrpcChannel Channel(string endpoint) => GrpcChannel.ForAddress($"http://{endpoint}", new GrpcChannelOptions
+    private static (CallInvoker Invoker, IDisposable Owner) Channel(string endpoint, bool native)
     {
-        HttpClient = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false })
+        if (native)
         {
-            Timeout = Timeout.InfiniteTimeSpan,
-        },
-        DisposeHttpClient = true,
-    });
+            var colon = endpoint.LastIndexOf(':');
+            var invoker = new Http2CallInvoker(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture));
+            return (invoker, invoker);
+        }
+
+        var channel = GrpcChannel.ForAddress($"http://{endpoint}", new GrpcChannelOptions
+        {
+            HttpClient = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false })
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+            },
+            DisposeHttpClient = true,
+        });
+        return (channel.CreateCallInvoker(), channel);
+    }
 
     private static async Task<(long Sent, long Failed)> SendAsync(
         MessagingService.MessagingServiceClient[] clients, Metadata headers, ByteString body, ProduceOptions options, int total, TimeSpan timeBound, long[]? latencies,

@@ -9,20 +9,27 @@ public static class Clients
     /// </summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    public static ProducerOptions Producer(string endpoint) => new() { Endpoints = endpoint, RequestTimeout = RequestTimeout };
+    /// <summary>Both gRPC transports, for tests that run once with each.</summary>
+    public static TheoryData<GrpcTransport> Transports => [GrpcTransport.GrpcNetClient, GrpcTransport.Native];
 
-    public static SimpleConsumerOptions Simple(string endpoint, string group, string topic, string filter = "*", int awaitSeconds = 2) => new()
+    public static ProducerOptions Producer(string endpoint, GrpcTransport transport = GrpcTransport.GrpcNetClient) =>
+        new() { Endpoints = endpoint, RequestTimeout = RequestTimeout, Transport = transport };
+
+    public static SimpleConsumerOptions Simple(
+        string endpoint, string group, string topic, string filter = "*", int awaitSeconds = 2, GrpcTransport transport = GrpcTransport.GrpcNetClient) => new()
     {
         Endpoints = endpoint,
+        Transport = transport,
         RequestTimeout = RequestTimeout,
         ConsumerGroup = group,
         Subscriptions = new Dictionary<string, FilterExpression> { [topic] = new(filter) },
         AwaitDuration = TimeSpan.FromSeconds(awaitSeconds),
     };
 
-    public static PushConsumerOptions Push(string endpoint, string group, string topic, string filter = "*") => new()
+    public static PushConsumerOptions Push(string endpoint, string group, string topic, string filter = "*", GrpcTransport transport = GrpcTransport.GrpcNetClient) => new()
     {
         Endpoints = endpoint,
+        Transport = transport,
         RequestTimeout = RequestTimeout,
         ConsumerGroup = group,
         Subscriptions = new Dictionary<string, FilterExpression> { [topic] = new(filter) },

@@ -72,6 +72,33 @@ public sealed class DependencyInjectionTests(ClientBrokerFixture fixture) : ICla
     }
 
     [Fact]
+    public void Transport_binds_by_name_and_stays_the_options_default_when_unset()
+    {
+        RocketMQClientSettings Bind(string? transport)
+        {
+            var settings = new RocketMQClientSettings();
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionString"] = "127.0.0.1:8081",
+                ["Transport"] = transport,
+            }).Build().Bind(settings);
+            return settings;
+        }
+
+        Assert.Equal(GrpcTransport.Native, Bind("Native").ToProducerOptions().Transport);
+        Assert.Equal(GrpcTransport.GrpcNetClient, Bind("GrpcNetClient").ToProducerOptions().Transport);
+        Assert.Equal(new ProducerOptions().Transport, Bind(null).ToProducerOptions().Transport);
+    }
+
+    [Fact]
+    public void Options_naming_an_unknown_transport_are_refused_naming_the_setting()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ProducerOptions { Endpoints = "127.0.0.1:8081", Transport = (GrpcTransport)7 }.Validate());
+
+        Assert.Equal("Transport", error.ParamName);
+    }
+
+    [Fact]
     public void SubscriptionFilterTypes_bind_a_SQL_expression_and_tags_stay_the_default()
     {
         var settings = new RocketMQClientSettings();

@@ -8,11 +8,12 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact(Timeout = 60_000)]
-    public async Task Sent_message_is_received_intact_and_acked_message_is_not_redelivered()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Sent_message_is_received_intact_and_acked_message_is_not_redelivered(GrpcTransport transport)
     {
-        const string topic = "tax-data-topic";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"tax-data-topic-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         var body = """{"title":"X市2021年度第一季度税务汇总数据"}""";
         var receipt = await producer.SendAsync(new Message(topic, body)
         {
@@ -25,7 +26,7 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         Assert.Equal(topic, receipt.Topic);
         Assert.Equal("broker-a", receipt.BrokerName);
 
-        await using var consumer = new SimpleConsumer(Clients.Simple(fixture.Endpoint, "round-trip-group", topic));
+        await using var consumer = new SimpleConsumer(Clients.Simple(fixture.Endpoint, $"round-trip-group-{transport}", topic, transport: transport));
         var received = Assert.Single(await Clients.ReceiveAtLeastAsync(consumer, 1, TimeSpan.FromSeconds(30), ack: true, Ct));
         Assert.Equal(receipt.MessageId, received.MessageId);
         Assert.Equal(body, Encoding.UTF8.GetString(received.Body.Span));
@@ -42,11 +43,12 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         Assert.Empty(again);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Sends_alternate_queues_round_robin()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Sends_alternate_queues_round_robin(GrpcTransport transport)
     {
-        const string topic = "round-robin-topic";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"round-robin-topic-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         var queues = new List<int>();
         for (var i = 0; i < 8; i++)
         {
@@ -56,11 +58,12 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         Assert.Equal(4, queues.Distinct().Count());
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Consumer_filtering_a_tag_receives_only_that_tag()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Consumer_filtering_a_tag_receives_only_that_tag(GrpcTransport transport)
     {
-        const string topic = "tag-filter-topic";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"tag-filter-topic-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         for (var i = 0; i < 5; i++)
         {
             await producer.SendAsync(new Message(topic, $"s1-{i}") { Tag = "2021S1" }, Ct);
@@ -69,7 +72,7 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         var wanted = await producer.SendAsync(new Message(topic, "s2") { Tag = "2021S2" }, Ct);
         var other = await producer.SendAsync(new Message(topic, "s3") { Tag = "2021S3" }, Ct);
 
-        await using var consumer = new SimpleConsumer(Clients.Simple(fixture.Endpoint, "tag-filter-group", topic, "2021S2||2021S3"));
+        await using var consumer = new SimpleConsumer(Clients.Simple(fixture.Endpoint, $"tag-filter-group-{transport}", topic, "2021S2||2021S3", transport: transport));
         var received = await Clients.ReceiveAtLeastAsync(consumer, 2, TimeSpan.FromSeconds(30), ack: true, Ct);
         // Every message was stored before the first receive, and a receive pops all queues: a message the filter let
         // through came with the two, or comes now. (A fixed window for all seven would fail when the first call is slow.)
@@ -79,10 +82,11 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         Assert.Empty(more);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Cancelling_a_long_polling_receive_returns_promptly()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Cancelling_a_long_polling_receive_returns_promptly(GrpcTransport transport)
     {
-        await using var consumer = new SimpleConsumer(Clients.Simple(fixture.Endpoint, "cancel-group", "empty-topic", awaitSeconds: 20));
+        await using var consumer = new SimpleConsumer(Clients.Simple(fixture.Endpoint, $"cancel-group-{transport}", $"empty-topic-{transport}", awaitSeconds: 20, transport: transport));
         await consumer.StartAsync(Ct);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var receive = consumer.ReceiveAsync(1, TimeSpan.FromSeconds(30), cancel.Token);
@@ -93,11 +97,12 @@ public sealed class ProducerAndSimpleConsumerTests(ClientBrokerFixture fixture) 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the receive ended {watch.Elapsed} after cancellation");
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Route_covers_every_queue_and_the_receipt_offsets_grow()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Route_covers_every_queue_and_the_receipt_offsets_grow(GrpcTransport transport)
     {
-        const string topic = "offsets-topic";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint) with { Topics = [topic] });
+        var topic = $"offsets-topic-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport) with { Topics = [topic] });
         await producer.StartAsync(Ct);
         var receipts = new List<SendReceipt>();
         for (var i = 0; i < 8; i++)

@@ -8,16 +8,17 @@ public sealed class PushConsumerTests(ClientBrokerFixture fixture) : IClassFixtu
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact(Timeout = 120_000)]
-    public async Task Handler_failing_twice_then_succeeding_gets_the_message_three_times_with_attempt_3_last()
+    [Theory(Timeout = 120_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Handler_failing_twice_then_succeeding_gets_the_message_three_times_with_attempt_3_last(GrpcTransport transport)
     {
-        const string topic = "retry-topic";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"retry-topic-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         var sent = await producer.SendAsync(new Message(topic, "retry me") { Tag = "2021S1" }, Ct);
 
         var attempts = new ConcurrentQueue<(string Id, int Attempt)>();
         var succeeded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, "retry-group", topic), (message, _) =>
+        await using var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, $"retry-group-{transport}", topic, transport: transport), (message, _) =>
         {
             attempts.Enqueue((message.MessageId, message.DeliveryAttempt));
             if (attempts.Count < 3)
@@ -35,16 +36,17 @@ public sealed class PushConsumerTests(ClientBrokerFixture fixture) : IClassFixtu
         await Eventually.TrueAsync(() => consumer.InFlightMessages == 0, TimeSpan.FromSeconds(10), "the ack", Ct);
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task Handler_that_always_throws_sends_the_message_to_the_groups_DLQ_after_max_attempts()
+    [Theory(Timeout = 120_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Handler_that_always_throws_sends_the_message_to_the_groups_DLQ_after_max_attempts(GrpcTransport transport)
     {
-        const string topic = "always-failing-topic";
-        const string group = "always-failing-group";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"always-failing-topic-{transport}";
+        var group = $"always-failing-group-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         var sent = await producer.SendAsync(new Message(topic, "poison") { Keys = ["poison-1"] }, Ct);
 
         var attempts = new ConcurrentQueue<int>();
-        var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, group, topic), (message, _) =>
+        var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, group, topic, transport: transport), (message, _) =>
         {
             attempts.Enqueue(message.DeliveryAttempt);
             throw new InvalidOperationException("the tax office is closed");
@@ -56,7 +58,7 @@ public sealed class PushConsumerTests(ClientBrokerFixture fixture) : IClassFixtu
             await Eventually.TrueAsync(() => attempts.Count >= 3 && consumer.InFlightMessages == 0, TimeSpan.FromSeconds(100), "three failed deliveries", Ct);
         }
 
-        await using var dlqReader = new SimpleConsumer(Clients.Simple(fixture.Endpoint, "dlq-reader", $"%DLQ%{group}"));
+        await using var dlqReader = new SimpleConsumer(Clients.Simple(fixture.Endpoint, $"dlq-reader-{transport}", $"%DLQ%{group}", transport: transport));
         var dead = Assert.Single(await Clients.ReceiveAtLeastAsync(dlqReader, 1, TimeSpan.FromSeconds(30), ack: true, Ct));
         Assert.Equal("poison", System.Text.Encoding.UTF8.GetString(dead.Body.Span));
         Assert.Equal(["poison-1"], dead.Keys);
@@ -64,18 +66,19 @@ public sealed class PushConsumerTests(ClientBrokerFixture fixture) : IClassFixtu
         _ = sent;
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task DisposeAsync_waits_for_running_handlers_and_acks_their_messages()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task DisposeAsync_waits_for_running_handlers_and_acks_their_messages(GrpcTransport transport)
     {
-        const string topic = "dispose-topic";
-        const string group = "dispose-group";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"dispose-topic-{transport}";
+        var group = $"dispose-group-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         await producer.SendAsync(new Message(topic, "slow"), Ct);
 
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = false;
-        var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, group, topic), async (_, _) =>
+        var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, group, topic, transport: transport), async (_, _) =>
         {
             entered.TrySetResult();
             await release.Task;
@@ -92,15 +95,16 @@ public sealed class PushConsumerTests(ClientBrokerFixture fixture) : IClassFixtu
         Assert.True(finished);
 
         // The handler's success was acked before the consumer left: nobody in the group gets it again.
-        await using var check = new SimpleConsumer(Clients.Simple(fixture.Endpoint, group, topic, awaitSeconds: 2));
+        await using var check = new SimpleConsumer(Clients.Simple(fixture.Endpoint, group, topic, awaitSeconds: 2, transport: transport));
         Assert.Empty(await check.ReceiveAsync(1, TimeSpan.FromSeconds(10), Ct));
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Handlers_never_run_beyond_the_concurrency_limit()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Clients.Transports), MemberType = typeof(Clients))]
+    public async Task Handlers_never_run_beyond_the_concurrency_limit(GrpcTransport transport)
     {
-        const string topic = "concurrency-topic";
-        await using var producer = new Producer(Clients.Producer(fixture.Endpoint));
+        var topic = $"concurrency-topic-{transport}";
+        await using var producer = new Producer(Clients.Producer(fixture.Endpoint, transport));
         for (var i = 0; i < 20; i++)
         {
             await producer.SendAsync(new Message(topic, $"m{i}"), Ct);
@@ -109,7 +113,7 @@ public sealed class PushConsumerTests(ClientBrokerFixture fixture) : IClassFixtu
         var running = 0;
         var peak = 0;
         var done = 0;
-        await using var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, "concurrency-group", topic) with { MaxConcurrency = 3 }, async (_, ct) =>
+        await using var consumer = new PushConsumer(Clients.Push(fixture.Endpoint, $"concurrency-group-{transport}", topic, transport: transport) with { MaxConcurrency = 3 }, async (_, ct) =>
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);

@@ -28,6 +28,9 @@ public sealed class RocketMQClientSettings
     /// <summary>Check the server certificate under TLS.</summary>
     public bool ValidateServerCertificate { get; set; } = true;
 
+    /// <summary>The gRPC implementation (<c>GrpcNetClient</c> or <c>Native</c>); the options' default when unset.</summary>
+    public GrpcTransport? Transport { get; set; }
+
     /// <summary>Access key for ACL-protected clusters.</summary>
     public string? AccessKey { get; set; }
 
@@ -100,6 +103,7 @@ public sealed class RocketMQClientSettings
             RequestTimeout = RequestTimeout ?? options.RequestTimeout,
             UseTls = UseTls,
             ValidateServerCertificate = ValidateServerCertificate,
+            Transport = Transport ?? options.Transport,
             AccessKey = AccessKey,
             SecretKey = SecretKey,
             Namespace = Namespace ?? string.Empty,

@@ -26,6 +26,12 @@ public record RocketMQClientOptions
     /// <summary>Namespace sent as <c>x-mq-namespace</c> and in every resource; empty for none.</summary>
     public string Namespace { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Which gRPC implementation carries the calls: <see cref="GrpcTransport.GrpcNetClient"/> (default) or the client's own
+    /// HTTP/2 (<see cref="GrpcTransport.Native"/>), the same protocol at about half the CPU per call.
+    /// </summary>
+    public GrpcTransport Transport { get; init; } = GrpcTransport.GrpcNetClient;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public virtual void Validate()
     {
@@ -33,6 +39,11 @@ public record RocketMQClientOptions
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentException($"RequestTimeout is {RequestTimeout}; it must be above zero and at most 5 minutes.", nameof(RequestTimeout));
+        }
+
+        if (!Enum.IsDefined(Transport))
+        {
+            throw new ArgumentException($"Transport is {(int)Transport}; it must be {nameof(GrpcTransport.GrpcNetClient)} or {nameof(GrpcTransport.Native)}.", nameof(Transport));
         }
 
         if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretKey))

@@ -6,6 +6,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using RocketTax.RocketMQ.Client.Diagnostics;
+using RocketTax.RocketMQ.Client.Transport;
 
 namespace RocketTax.RocketMQ.Client.Session;
 
@@ -24,7 +25,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly string? _group;
     private readonly Func<Settings, Settings> _completeSettings;
     private readonly int? _producerMaxAttempts;
-    private readonly ConcurrentDictionary<EndpointAddress, GrpcChannel> _channels = new();
+    private readonly ConcurrentDictionary<EndpointAddress, IDisposable> _channels = new();
     private readonly ConcurrentDictionary<EndpointAddress, MessagingService.MessagingServiceClient> _clients = new();
     private readonly ConcurrentDictionary<EndpointAddress, TelemetrySession> _telemetry = new();
     private readonly ConcurrentDictionary<string, TopicRoute> _routes = new(StringComparer.Ordinal);
@@ -188,7 +189,11 @@ internal sealed class ClientSession : IAsyncDisposable
 
     /// <summary>The gRPC client for an endpoint, made once (not per call); one channel (HTTP/2 connection pool) per endpoint.</summary>
     public MessagingService.MessagingServiceClient Client(EndpointAddress endpoint) =>
-        _clients.GetOrAdd(endpoint, e => new(_channels.GetOrAdd(e, CreateChannel)));
+        _clients.TryGetValue(endpoint, out var client) ? client : _clients.GetOrAdd(endpoint, e => new(_channels.GetOrAdd(e, CreateChannel) switch
+        {
+            Http2CallInvoker invoker => invoker,
+            var channel => ((GrpcChannel)channel).CreateCallInvoker(),
+        }));
 
     /// <summary>
     /// One unary call with this client's headers and a deadline of the request timeout (or <paramref name="timeout"/>).
@@ -499,8 +504,20 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
-    private GrpcChannel CreateChannel(EndpointAddress endpoint)
+    /// <summary>The endpoint's channel: Grpc.Net.Client's, or the client's own HTTP/2 invoker.</summary>
+    private IDisposable CreateChannel(EndpointAddress endpoint)
     {
+        if (Options.Transport == GrpcTransport.Native)
+        {
+            // Keepalive as the Grpc.Net.Client channel below: 30 s delay, 10 s timeout, only while calls are active.
+            return new Http2CallInvoker(endpoint, new Http2TransportOptions
+            {
+                UseTls = Options.UseTls,
+                ValidateServerCertificate = Options.ValidateServerCertificate,
+                ConnectTimeout = Options.RequestTimeout,
+            });
+        }
+
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
