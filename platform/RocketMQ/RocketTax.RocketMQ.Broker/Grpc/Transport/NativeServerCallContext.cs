@@ -1,0 +1,637 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Grpc.Core;
+using RocketTax.RocketMQ.Http2;
+
+namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
+
+/// <summary>
+/// One gRPC call on one HTTP/2 stream of a <see cref="NativeGrpcConnection"/>: the request as it arrives (headers,
+/// message bytes, flow-control credit), the <see cref="ServerCallContext"/> its handler sees, and its response
+/// (DATA when the client's windows allow, then the status as trailers). The frame reader feeds it; the handler
+/// runs on the thread pool, queued as this work item once the request is complete (or, for a streaming request,
+/// once its headers are in).
+/// </summary>
+public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWorkItem
+{
+    // The longest delay a timer takes (about 49 days); a deadline further off is as good as none.
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private readonly NativeGrpcConnection _connection;
+
+    // Guards the request bytes shared by the frame reader (appending) and a streaming handler (taking messages).
+    private readonly Lock _requestGate = new();
+
+    private NativeMethod? _method;
+    private string? _unknownPath;
+    private string _host = string.Empty;
+    private DateTime _deadline = DateTime.MaxValue;
+    private Status _status = Status.DefaultSuccess;
+    private Metadata? _responseTrailers;
+    private Metadata? _requestMetadata;
+    private AuthContext? _authContext;
+    private CancellationTokenSource? _cancellation;
+    private int _reset;
+
+    private byte[] _request = [];
+    private int _requestStart;
+    private int _requestEnd;
+    private bool _requestEnded;
+    private bool _dispatched;
+    private Status? _requestError;
+    private TaskCompletionSource? _requestArrived;
+    private int _receiveWindow;
+    private int _receiveUnacknowledged;
+
+    private bool _responseStarted;
+    private bool _responseBroken;
+    private GrpcMessageWriter? _messageWriter;
+    private GrpcMessageReader? _messageReader;
+
+    internal NativeServerCallContext(NativeGrpcConnection connection, int streamId, int sendWindow, int receiveWindow)
+    {
+        _connection = connection;
+        StreamId = streamId;
+        SendWindow = new Http2SendWindow(sendWindow);
+        _receiveWindow = receiveWindow;
+    }
+
+    /// <summary>The request's header fields other than pseudo-headers, <c>te</c>, <c>content-type</c> and <c>grpc-timeout</c>.</summary>
+    public NativeRequestHeaders Headers { get; } = new();
+
+    internal int StreamId { get; }
+
+    /// <summary>What the client lets this stream's responses send.</summary>
+    internal Http2SendWindow SendWindow { get; }
+
+    /// <summary>True once the client reset the stream or the connection was lost: nothing more is sent on it.</summary>
+    internal bool IsReset => Volatile.Read(ref _reset) != 0;
+
+    /// <summary>The trailers a handler added, or null when it added none.</summary>
+    internal Metadata? ResponseTrailersIfAny => _responseTrailers is { Count: > 0 } trailers ? trailers : null;
+
+    protected override string MethodCore => _method?.FullName ?? _unknownPath ?? string.Empty;
+
+    protected override string HostCore => _host;
+
+    protected override string PeerCore => _connection.Peer;
+
+    protected override DateTime DeadlineCore => _deadline;
+
+    protected override Metadata RequestHeadersCore => _requestMetadata ??= ToMetadata(Headers);
+
+    protected override CancellationToken CancellationTokenCore => (Volatile.Read(ref _cancellation) ?? CreateCancellation()).Token;
+
+    protected override Metadata ResponseTrailersCore => _responseTrailers ??= [];
+
+    protected override Status StatusCore
+    {
+        get => _status;
+        set => _status = value;
+    }
+
+    protected override WriteOptions? WriteOptionsCore { get; set; }
+
+    protected override AuthContext AuthContextCore => _authContext ??= new AuthContext(null, []);
+
+    protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
+        throw new NotSupportedException("The broker's gRPC calls do not start child calls from a server call context.");
+
+    protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) =>
+        throw new NotSupportedException("The broker's handlers send no custom response headers; the transport sends :status and content-type with the first message.");
+
+    /// <summary>One header field of the request, as the HPACK decoder hands it over (on the frame reader).</summary>
+    internal void OnRequestHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, HeaderStringCache strings)
+    {
+        if (name.IsEmpty)
+        {
+            return;
+        }
+
+        if (name[0] == (byte)':')
+        {
+            if (name.SequenceEqual(":path"u8))
+            {
+                _method = _connection.FindMethod(value);
+                _unknownPath = _method is null ? Encoding.UTF8.GetString(value) : null;
+            }
+            else if (name.SequenceEqual(":authority"u8))
+            {
+                _host = strings.Get(name, value).Value;
+            }
+
+            return;
+        }
+
+        if (name.SequenceEqual("grpc-timeout"u8))
+        {
+            if (GrpcTimeout.TryParse(value, DateTime.UtcNow, out var deadline))
+            {
+                _deadline = deadline;
+            }
+
+            return;
+        }
+
+        if (name.SequenceEqual("te"u8) || name.SequenceEqual("content-type"u8))
+        {
+            return;
+        }
+
+        var (headerName, headerValue) = strings.Get(name, value);
+        Headers.Add(headerName, headerValue);
+    }
+
+    /// <summary>The request's headers are in: a call with a streaming request, or none to read, starts now.</summary>
+    internal void OnHeadersComplete(bool endStream)
+    {
+        if (endStream)
+        {
+            OnRequestEnded();
+        }
+        else if (_method is null || !_method.HasSingleRequest)
+        {
+            Dispatch();
+        }
+    }
+
+    /// <summary>
+    /// A DATA frame of this stream (<paramref name="frameLength"/> counts its padding, which the client's window paid
+    /// for too). False when the frame broke the stream's rules; the caller resets it with the returned code.
+    /// </summary>
+    internal Http2ErrorCode? OnData(ReadOnlySequence<byte> content, int frameLength, bool endStream)
+    {
+        if (_requestEnded)
+        {
+            return Http2ErrorCode.StreamClosed;
+        }
+
+        if (Interlocked.Add(ref _receiveWindow, -frameLength) < 0)
+        {
+            return Http2ErrorCode.FlowControlError;
+        }
+
+        // Padding is consumed as it arrives.
+        Credit(frameLength - (int)content.Length);
+        if (_method is null || _method.HasSingleRequest)
+        {
+            AppendSingleRequest(content);
+        }
+        else
+        {
+            AppendStreamedRequest(content);
+        }
+
+        if (endStream)
+        {
+            OnRequestEnded();
+        }
+
+        return null;
+    }
+
+    internal void OnRequestEnded()
+    {
+        TaskCompletionSource? arrived;
+        lock (_requestGate)
+        {
+            _requestEnded = true;
+            arrived = _requestArrived;
+            _requestArrived = null;
+        }
+
+        arrived?.TrySetResult();
+        if (_method is null)
+        {
+            Dispatch();
+        }
+        else if (_method.HasSingleRequest)
+        {
+            var length = _requestEnd;
+            if (_requestError is null && (length < GrpcMessageWriter.PrefixSize || length != MessageLength(_request) + GrpcMessageWriter.PrefixSize))
+            {
+                _requestError = new Status(StatusCode.Internal, "the request ended before its message was complete");
+            }
+
+            Dispatch();
+        }
+    }
+
+    /// <summary>The client reset the stream, or the connection is gone: the handler's token fires and nothing more is sent.</summary>
+    internal void Abort()
+    {
+        if (Interlocked.Exchange(ref _reset, 1) != 0)
+        {
+            return;
+        }
+
+        // Cancelling runs the token's callbacks; not on the frame reader, which serves every stream of the connection.
+        if (Volatile.Read(ref _cancellation) is { } cancellation)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static c => c.Cancel(), cancellation, preferLocal: false);
+        }
+
+        SendWindow.Abort(new OperationCanceledException("the client reset the stream or the connection closed"));
+        TaskCompletionSource? arrived;
+        lock (_requestGate)
+        {
+            arrived = _requestArrived;
+            _requestArrived = null;
+        }
+
+        arrived?.TrySetResult();
+    }
+
+    /// <summary>The single request message of a unary or server-streaming call.</summary>
+    internal T ReadSingleRequest<T>(Marshaller<T> marshaller) =>
+        (_messageReader ??= new()).Read(marshaller, _request.AsMemory(GrpcMessageWriter.PrefixSize, _requestEnd - GrpcMessageWriter.PrefixSize));
+
+    /// <summary>The next message of a streaming request; none once the client ended its side.</summary>
+    internal async ValueTask<NextRequest<T>?> ReadNextRequestAsync<T>(Marshaller<T> marshaller, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task arrived;
+            byte[]? payload;
+            lock (_requestGate)
+            {
+                payload = TakeStreamedMessage(out var consumed);
+                if (payload is not null)
+                {
+                    Credit(consumed);
+                }
+                else if (IsReset)
+                {
+                    throw new OperationCanceledException("the client reset the stream or the connection closed");
+                }
+                else if (_requestEnded)
+                {
+                    return _requestEnd == _requestStart
+                        ? null
+                        : throw new RpcException(new Status(StatusCode.Internal, "the request stream ended inside a message"));
+                }
+
+                _requestArrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                arrived = _requestArrived.Task;
+            }
+
+            if (payload is not null)
+            {
+                return new NextRequest<T>((_messageReader ??= new()).Read(marshaller, payload));
+            }
+
+            await arrived.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> in DATA frames as the stream's and the connection's send windows allow, the
+    /// response HEADERS before the first. Completes when the frames are queued for the writer, not when written.
+    /// </summary>
+    internal async ValueTask WriteMessageAsync<T>(T message, Marshaller<T> marshaller, CancellationToken cancellationToken = default)
+    {
+        if (IsReset)
+        {
+            throw new OperationCanceledException("the client reset the stream or the connection closed");
+        }
+
+        var (buffer, length) = (_messageWriter ??= new()).Write(message, marshaller);
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : CancellationToken;
+        var withHeaders = !_responseStarted;
+        var offset = 0;
+        try
+        {
+            while (offset < length)
+            {
+                var stream = await SendWindow.TakeAsync(Math.Min(length - offset, _connection.Writer.PeerMaxFrameSize), token).ConfigureAwait(false);
+                int taken;
+                try
+                {
+                    taken = await _connection.SendWindow.TakeAsync(stream, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    SendWindow.Add(stream);
+                    throw;
+                }
+
+                if (taken < stream)
+                {
+                    SendWindow.Add(stream - taken);
+                }
+
+                var last = offset + taken == length;
+                if (!_connection.Writer.Enqueue(OutboundFrame.Data(this, buffer, offset, taken, withHeaders, returnsBuffer: last)))
+                {
+                    throw new OperationCanceledException("the connection closed");
+                }
+
+                _responseStarted = true;
+                withHeaders = false;
+                offset += taken;
+            }
+        }
+        catch
+        {
+            // A message cut short can only end with RST_STREAM; one not started leaves the stream as it was.
+            _responseBroken |= offset > 0;
+            if (offset == 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            throw;
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = RunAsync();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            if (_requestError is { } error)
+            {
+                _status = error;
+            }
+            else if (_method is null)
+            {
+                _status = new Status(StatusCode.Unimplemented, $"method '{_unknownPath}' is not served by this broker");
+            }
+            else
+            {
+                await _method.RunAsync(this).ConfigureAwait(false);
+            }
+        }
+        catch (RpcException ex)
+        {
+            _status = ex.Status;
+            foreach (var entry in ex.Trailers)
+            {
+                ResponseTrailers.Add(entry);
+            }
+        }
+        catch (OperationCanceledException) when (IsReset || DateTime.UtcNow >= _deadline)
+        {
+            _status = IsReset ? new Status(StatusCode.Cancelled, "the call was cancelled") : new Status(StatusCode.DeadlineExceeded, "the deadline passed");
+        }
+        catch (Exception ex)
+        {
+            _connection.OnHandlerFailed(MethodCore, ex);
+            _status = new Status(StatusCode.Internal, $"the broker failed to handle {MethodCore}: {ex.Message}");
+        }
+        finally
+        {
+            Complete();
+        }
+    }
+
+    private void Complete()
+    {
+        if (!IsReset)
+        {
+            if (_responseBroken)
+            {
+                _connection.Writer.Enqueue(OutboundFrame.RstStream(StreamId, Http2ErrorCode.InternalError));
+            }
+            else
+            {
+                _connection.Writer.Enqueue(OutboundFrame.Trailers(this, withHeaders: !_responseStarted));
+                if (!Volatile.Read(ref _requestEnded))
+                {
+                    // The answer is complete; the rest of the request is not needed (RFC 9113, section 8.1).
+                    _connection.Writer.Enqueue(OutboundFrame.RstStream(StreamId, Http2ErrorCode.NoError));
+                }
+            }
+        }
+
+        // A deadline timer still pending would keep this call alive until it fires.
+        Volatile.Read(ref _cancellation)?.CancelAfter(Timeout.Infinite);
+        lock (_requestGate)
+        {
+            if (_request.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_request);
+            }
+
+            _request = [];
+            _requestStart = _requestEnd = 0;
+        }
+
+        _connection.OnCallCompleted(this);
+    }
+
+    private void Dispatch()
+    {
+        if (_dispatched)
+        {
+            return;
+        }
+
+        _dispatched = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    private CancellationTokenSource CreateCancellation()
+    {
+        var created = new CancellationTokenSource();
+        var cancellation = Interlocked.CompareExchange(ref _cancellation, created, null) ?? created;
+        if (cancellation != created)
+        {
+            created.Dispose();
+            return cancellation;
+        }
+
+        if (IsReset)
+        {
+            created.Cancel();
+        }
+        else if (_deadline - DateTime.UtcNow is var remaining && remaining < MaxTimerDelay)
+        {
+            created.CancelAfter(remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining);
+        }
+
+        return created;
+    }
+
+    /// <summary>
+    /// Adds a unary request's bytes: they are consumed as they come (the message must be whole before the handler
+    /// runs, and its size was checked against the limit first), so the client's windows reopen at once.
+    /// </summary>
+    private void AppendSingleRequest(ReadOnlySequence<byte> content)
+    {
+        var length = (int)content.Length;
+        Credit(length);
+        if (_requestError is not null || length == 0)
+        {
+            return;
+        }
+
+        var held = _requestEnd;
+        if (held + length < GrpcMessageWriter.PrefixSize)
+        {
+            Grow(held + length);
+        }
+        else
+        {
+            Span<byte> prefix = stackalloc byte[GrpcMessageWriter.PrefixSize];
+            _request.AsSpan(0, Math.Min(held, GrpcMessageWriter.PrefixSize)).CopyTo(prefix);
+            if (held < GrpcMessageWriter.PrefixSize)
+            {
+                content.Slice(0, GrpcMessageWriter.PrefixSize - held).CopyTo(prefix[held..]);
+            }
+
+            _requestError = CheckPrefix(prefix);
+            if (_requestError is null && held + length > GrpcMessageWriter.PrefixSize + MessageLength(prefix))
+            {
+                _requestError = new Status(StatusCode.Internal, "the request carried more than one message; this method takes one");
+            }
+
+            if (_requestError is not null)
+            {
+                Dispatch();
+                return;
+            }
+
+            Grow(GrpcMessageWriter.PrefixSize + MessageLength(prefix));
+        }
+
+        content.CopyTo(_request.AsSpan(held));
+        _requestEnd = held + length;
+    }
+
+    private void AppendStreamedRequest(ReadOnlySequence<byte> content)
+    {
+        TaskCompletionSource? arrived;
+        lock (_requestGate)
+        {
+            var length = (int)content.Length;
+            if (_request.Length - _requestEnd < length && _requestStart > 0)
+            {
+                _request.AsSpan(_requestStart, _requestEnd - _requestStart).CopyTo(_request);
+                _requestEnd -= _requestStart;
+                _requestStart = 0;
+            }
+
+            Grow(_requestEnd + length);
+            content.CopyTo(_request.AsSpan(_requestEnd));
+            _requestEnd += length;
+            arrived = _requestArrived;
+            _requestArrived = null;
+        }
+
+        arrived?.TrySetResult();
+    }
+
+    /// <summary>The next whole message of a streaming request, copied out; null until one is whole.</summary>
+    private byte[]? TakeStreamedMessage(out int consumed)
+    {
+        consumed = 0;
+        var held = _requestEnd - _requestStart;
+        if (held < GrpcMessageWriter.PrefixSize)
+        {
+            return null;
+        }
+
+        var prefix = _request.AsSpan(_requestStart, GrpcMessageWriter.PrefixSize);
+        if (CheckPrefix(prefix) is { } invalid)
+        {
+            throw new RpcException(invalid);
+        }
+
+        var length = MessageLength(prefix);
+        if (held < GrpcMessageWriter.PrefixSize + length)
+        {
+            return null;
+        }
+
+        var payload = _request.AsSpan(_requestStart + GrpcMessageWriter.PrefixSize, length).ToArray();
+        consumed = GrpcMessageWriter.PrefixSize + length;
+        _requestStart += consumed;
+        if (_requestStart == _requestEnd)
+        {
+            _requestStart = _requestEnd = 0;
+        }
+
+        return payload;
+    }
+
+    private Status? CheckPrefix(ReadOnlySpan<byte> prefix)
+    {
+        if (prefix[0] != 0)
+        {
+            return new Status(StatusCode.Unimplemented, "the request message is compressed; this broker accepts uncompressed messages only (no grpc-encoding)");
+        }
+
+        var length = (uint)BinaryPrimitives.ReadInt32BigEndian(prefix[1..]);
+        return _connection.Options.MaxReceiveMessageSize is { } max && length > (uint)max
+            ? new Status(StatusCode.ResourceExhausted, $"the request message of {length} bytes exceeds the broker's limit of {max} bytes")
+            : null;
+    }
+
+    private static int MessageLength(ReadOnlySpan<byte> prefix) => prefix.Length < GrpcMessageWriter.PrefixSize
+        ? -1
+        : BinaryPrimitives.ReadInt32BigEndian(prefix[1..]);
+
+    private void Grow(int size)
+    {
+        if (_request.Length >= size)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(size, 256));
+        _request.AsSpan(0, _requestEnd).CopyTo(larger);
+        if (_request.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_request);
+        }
+
+        _request = larger;
+    }
+
+    /// <summary>Gives consumed request bytes back to the client: a WINDOW_UPDATE once half a window is consumed.</summary>
+    private void Credit(int bytes)
+    {
+        if (bytes <= 0)
+        {
+            return;
+        }
+
+        _connection.Credit(bytes);
+        var window = _connection.Options.StreamReceiveWindow;
+        if (Interlocked.Add(ref _receiveUnacknowledged, bytes) >= window / 2 && !Volatile.Read(ref _requestEnded))
+        {
+            var increment = Interlocked.Exchange(ref _receiveUnacknowledged, 0);
+            Interlocked.Add(ref _receiveWindow, increment);
+            _connection.Writer.Enqueue(OutboundFrame.WindowUpdate(StreamId, increment));
+        }
+    }
+
+    private static Metadata ToMetadata(NativeRequestHeaders headers)
+    {
+        var metadata = new Metadata();
+        foreach (var (name, value) in headers)
+        {
+            if (name.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
+            {
+                metadata.Add(name, DecodeBinary(value));
+            }
+            else
+            {
+                metadata.Add(name, value);
+            }
+        }
+
+        return metadata;
+    }
+
+    // gRPC sends binary headers as base64, often without padding; a value that is not base64 reads as empty.
+    private static byte[] DecodeBinary(string value)
+    {
+        var padded = value.PadRight(value.Length + ((4 - (value.Length % 4)) % 4), '=');
+        var bytes = new byte[padded.Length];
+        return Convert.TryFromBase64String(padded, bytes, out var written) ? bytes[..written] : [];
+    }
+}
