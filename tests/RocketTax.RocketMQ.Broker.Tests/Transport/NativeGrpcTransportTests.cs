@@ -1,0 +1,198 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Apache.Rocketmq.V2;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RocketTax.RocketMQ.Broker.Tests.Messaging;
+using RocketTax.RocketMQ.Http2;
+using Status = Apache.Rocketmq.V2.Status;
+
+namespace RocketTax.RocketMQ.Broker.Tests.Transport;
+
+/// <summary>
+/// What <c>grpcTransport=native</c> must do beyond the RPCs every gRPC test already covers: HTTP/2's rules (preface,
+/// settings, windows, concurrent streams), gRPC's statuses for what a handler never sees, deadlines and cancellation.
+/// </summary>
+public sealed class NativeGrpcTransportTests(NativeBrokerFixture fixture) : IClassFixture<NativeBrokerFixture>
+{
+    private const string MessagingService = "/apache.rocketmq.v2.MessagingService/";
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 60_000)]
+    public async Task Unknown_method_is_answered_UNIMPLEMENTED()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://{fixture.Broker.GrpcEndpoint}");
+        var method = new Method<Empty, Empty>(MethodType.Unary, "apache.rocketmq.v2.MessagingService", "NoSuchMethod",
+            Marshallers.Create(m => m.ToByteArray(), Empty.Parser.ParseFrom), Marshallers.Create(m => m.ToByteArray(), Empty.Parser.ParseFrom));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(deadline: DateTime.UtcNow + Within, cancellationToken: Ct), new Empty()));
+
+        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Contains("NoSuchMethod", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Long_polling_receive_answers_before_the_call_deadline_not_at_the_end_of_its_polling_time()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://{fixture.Broker.GrpcEndpoint}");
+        var client = new MessagingService.MessagingServiceClient(channel);
+        using (var routes = new RawBrokerClient(fixture.Broker.GrpcEndpoint))
+        {
+            Assert.Equal(Code.Ok, (await routes.QueryRouteAsync("deadline-topic", Ct)).Status.Code);
+        }
+
+        var clock = Stopwatch.StartNew();
+
+        using var call = client.ReceiveMessage(Receive("deadline-topic", "deadline-group", TimeSpan.FromSeconds(20)), Headers(), DateTime.UtcNow.AddSeconds(2), Ct);
+        var statuses = new List<Status>();
+        await foreach (var response in call.ResponseStream.ReadAllAsync(Ct))
+        {
+            if (response.ContentCase == ReceiveMessageResponse.ContentOneofCase.Status)
+            {
+                statuses.Add(response.Status);
+            }
+        }
+
+        Assert.Equal(Code.MessageNotFound, Assert.Single(statuses).Code);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Client_cancelling_a_long_poll_ends_the_server_call_so_it_takes_no_message()
+    {
+        const string topic = "cancel-topic";
+        const string group = "cancel-group";
+        using var client = new RawBrokerClient(fixture.Broker.GrpcEndpoint);
+        Assert.Equal(Code.Ok, (await client.QueryRouteAsync(topic, Ct)).Status.Code);
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var abandoned = client.ReceiveAsync(group, topic, "*", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(25), cancel.Token);
+
+        // A later call on the same connection answered: the broker has read the poll's frames before it.
+        Assert.Equal(Code.Ok, (await client.QueryRouteAsync(topic, Ct)).Status.Code);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => abandoned);
+
+        Assert.Equal(Code.Ok, (await client.SendAsync(Ct, RawBrokerClient.NewMessage(topic, "after the cancel"))).Status.Code);
+
+        // Had the cancelled poll lived on, it would have taken the message out of sight for five minutes.
+        var received = await client.ReceiveAtLeastAsync(group, topic, 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("after the cancel", Assert.Single(received).Body.ToStringUtf8());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_4_MiB_message_goes_both_ways_through_HTTP2s_default_64_KiB_windows()
+    {
+        const string topic = "large-topic";
+        var body = new byte[(4 * 1024 * 1024) - (16 * 1024)];
+        Random.Shared.NextBytes(body);
+        using var channel = GrpcChannel.ForAddress($"http://{fixture.Broker.GrpcEndpoint}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { InitialHttp2StreamWindowSize = Http2Frames.DefaultInitialWindowSize },
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = 8 * 1024 * 1024,
+        });
+        using var client = new RawBrokerClient(channel);
+        var message = RawBrokerClient.NewMessage(topic, string.Empty);
+        message.Body = ByteString.CopyFrom(body);
+
+        Assert.Equal(Code.Ok, (await client.SendAsync(Ct, message)).Status.Code);
+        var received = await client.ReceiveAtLeastAsync("large-group", topic, 1, TimeSpan.FromSeconds(30), Within, Ct);
+
+        Assert.True(Assert.Single(received).Body.Span.SequenceEqual(body), "the received body differs from the one sent");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Hundreds_of_concurrent_calls_share_one_connection()
+    {
+        const string topic = "concurrent-topic";
+        using var client = new RawBrokerClient(fixture.Broker.GrpcEndpoint);
+        Assert.Equal(Code.Ok, (await client.QueryRouteAsync(topic, Ct)).Status.Code);
+
+        var sends = await Task.WhenAll(Enumerable.Range(0, 600).Select(i => client.SendAsync(Ct, RawBrokerClient.NewMessage(topic, $"message {i}"))));
+
+        Assert.All(sends, s => Assert.Equal(Code.Ok, s.Status.Code));
+        Assert.Equal(600, sends.Select(s => Assert.Single(s.Entries).MessageId).Distinct().Count());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Settings_announce_1024_streams_and_larger_windows_and_are_acknowledged()
+    {
+        await using var raw = await RawHttp2Client.ConnectAsync(fixture.Broker.GrpcPort, Ct);
+        await raw.SendPrefaceAsync(Ct);
+
+        var settings = await raw.ReadFrameAsync(Ct) ?? throw new InvalidOperationException("the broker closed the connection");
+        Assert.Equal(Http2FrameType.Settings, settings.Header.Type);
+        var announced = Enumerable.Range(0, settings.Payload.Length / 6).ToDictionary(
+            i => (Http2SettingId)BinaryPrimitives.ReadUInt16BigEndian(settings.Payload.AsSpan(i * 6)),
+            i => BinaryPrimitives.ReadUInt32BigEndian(settings.Payload.AsSpan((i * 6) + 2)));
+        Assert.Equal(1024u, announced[Http2SettingId.MaxConcurrentStreams]);
+        Assert.True(announced[Http2SettingId.InitialWindowSize] > Http2Frames.DefaultInitialWindowSize);
+        var connectionWindow = await raw.ReadUntilAsync(Http2FrameType.WindowUpdate, Ct) ?? throw new InvalidOperationException("no WINDOW_UPDATE");
+        Assert.Equal(0, connectionWindow.Header.StreamId);
+
+        var ack = await raw.ReadUntilAsync(Http2FrameType.Settings, Ct);
+        Assert.True(ack?.Header.HasFlag(Http2FrameFlags.Ack));
+        await raw.SendAsync(output => Http2Frames.WritePing(output, 0x0123456789ABCDEF, ack: false), Ct);
+        var pong = await raw.ReadUntilAsync(Http2FrameType.Ping, Ct) ?? throw new InvalidOperationException("no PING acknowledgement");
+        Assert.True(pong.Header.HasFlag(Http2FrameFlags.Ack));
+        Assert.Equal(0x0123456789ABCDEFUL, BinaryPrimitives.ReadUInt64BigEndian(pong.Payload));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_connection_not_opening_with_the_HTTP2_preface_gets_GOAWAY_and_is_closed()
+    {
+        await using var raw = await RawHttp2Client.ConnectAsync(fixture.Broker.GrpcPort, Ct);
+        await raw.SendRawAsync("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray(), Ct);
+
+        var goAway = await raw.ReadUntilAsync(Http2FrameType.GoAway, Ct) ?? throw new InvalidOperationException("closed without GOAWAY");
+        Assert.Equal(Http2ErrorCode.ProtocolError, (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(goAway.Payload.AsSpan(4)));
+        Assert.Null(await raw.ReadFrameAsync(Ct));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_compressed_request_message_is_answered_UNIMPLEMENTED()
+    {
+        var status = await CallRawAsync(MessagingService + "QueryRoute", [.. RawHttp2Client.MessagePrefix(compressed: true, 2), 0x0A, 0x00]);
+
+        Assert.Equal("12", status["grpc-status"]);
+        Assert.Contains("compressed", status["grpc-message"], StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_request_message_over_the_size_limit_is_answered_RESOURCE_EXHAUSTED_before_it_is_read()
+    {
+        var status = await CallRawAsync(MessagingService + "SendMessage", RawHttp2Client.MessagePrefix(compressed: false, 1_000_000_000));
+
+        Assert.Equal("8", status["grpc-status"]);
+    }
+
+    /// <summary>One call by hand; the fields of the trailers-only response.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> CallRawAsync(string path, byte[] body)
+    {
+        await using var raw = await RawHttp2Client.ConnectAsync(fixture.Broker.GrpcPort, Ct);
+        await raw.SendPrefaceAsync(Ct);
+        await raw.SendCallAsync(1, path, body, Ct);
+        var response = await raw.ReadUntilAsync(Http2FrameType.Headers, Ct, streamId: 1) ?? throw new InvalidOperationException("no response HEADERS");
+        Assert.True(response.Header.HasFlag(Http2FrameFlags.EndStream), "a failure before any message is a trailers-only response");
+        var fields = raw.Decode(response.Payload);
+        Assert.Equal("200", fields[":status"]);
+        return fields;
+    }
+
+    private static ReceiveMessageRequest Receive(string topic, string group, TimeSpan longPolling) => new()
+    {
+        Group = new Resource { Name = group },
+        MessageQueue = new MessageQueue { Topic = new Resource { Name = topic }, Id = -1 },
+        FilterExpression = new FilterExpression { Type = FilterType.Tag, Expression = "*" },
+        BatchSize = 1,
+        InvisibleDuration = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
+        LongPollingTimeout = Duration.FromTimeSpan(longPolling),
+    };
+
+    private static Metadata Headers() => new() { { "x-mq-client-id", "native@test" } };
+}
