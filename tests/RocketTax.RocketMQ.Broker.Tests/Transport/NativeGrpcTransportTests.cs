@@ -47,7 +47,7 @@ public sealed class NativeGrpcTransportTests(NativeBrokerFixture fixture) : ICla
 
         var clock = Stopwatch.StartNew();
 
-        using var call = client.ReceiveMessage(Receive("deadline-topic", "deadline-group", TimeSpan.FromSeconds(20)), Headers(), DateTime.UtcNow.AddSeconds(2), Ct);
+        using var call = client.ReceiveMessage(LongPoll.Request("deadline-topic", "deadline-group", TimeSpan.FromSeconds(20)), Headers(), DateTime.UtcNow.AddSeconds(2), Ct);
         var statuses = new List<Status>();
         await foreach (var response in call.ResponseStream.ReadAllAsync(Ct))
         {
@@ -183,16 +183,6 @@ public sealed class NativeGrpcTransportTests(NativeBrokerFixture fixture) : ICla
         Assert.Equal("200", fields[":status"]);
         return fields;
     }
-
-    private static ReceiveMessageRequest Receive(string topic, string group, TimeSpan longPolling) => new()
-    {
-        Group = new Resource { Name = group },
-        MessageQueue = new MessageQueue { Topic = new Resource { Name = topic }, Id = -1 },
-        FilterExpression = new FilterExpression { Type = FilterType.Tag, Expression = "*" },
-        BatchSize = 1,
-        InvisibleDuration = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
-        LongPollingTimeout = Duration.FromTimeSpan(longPolling),
-    };
 
     private static Metadata Headers() => new() { { "x-mq-client-id", "native@test" } };
 }

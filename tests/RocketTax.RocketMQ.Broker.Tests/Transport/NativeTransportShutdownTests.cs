@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Apache.Rocketmq.V2;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RocketTax.RocketMQ.Broker.Tests.Messaging;
@@ -23,15 +22,7 @@ public sealed class NativeTransportShutdownTests
         Assert.Equal(Code.Ok, (await client.QueryRouteAsync(topic, Ct)).Status.Code);
         var service = new MessagingService.MessagingServiceClient(channel);
         using var poll = service.ReceiveMessage(
-            new ReceiveMessageRequest
-            {
-                Group = new Resource { Name = "shutdown-group" },
-                MessageQueue = new MessageQueue { Topic = new Resource { Name = topic }, Id = -1 },
-                FilterExpression = new FilterExpression { Type = FilterType.Tag, Expression = "*" },
-                BatchSize = 1,
-                InvisibleDuration = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
-                LongPollingTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(25)),
-            },
+            LongPoll.Request(topic, "shutdown-group", TimeSpan.FromSeconds(25)),
             new Metadata { { "x-mq-client-id", "shutdown@test" } },
             DateTime.UtcNow.AddSeconds(60),
             Ct);

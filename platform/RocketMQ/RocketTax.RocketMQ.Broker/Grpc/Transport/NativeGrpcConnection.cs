@@ -66,7 +66,7 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     public async Task RunAsync()
     {
         Writer.EnqueueSettings();
-        var writing = Writer.RunAsync();
+        var writing = WriteFramesAsync();
         var lifetime = _connection.Features.Get<IConnectionLifetimeNotificationFeature>();
         using var closing = lifetime?.ConnectionClosedRequested.UnsafeRegister(static c => ((NativeGrpcConnection)c!).Drain(), this);
         try
@@ -97,6 +97,20 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
 
             await _connection.Transport.Input.CompleteAsync().ConfigureAwait(false);
             await _connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the writer; a connection it can no longer write to is aborted, which ends the reader too.</summary>
+    private async Task WriteFramesAsync()
+    {
+        try
+        {
+            await Writer.RunAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            _connection.Abort();
+            throw;
         }
     }
 
