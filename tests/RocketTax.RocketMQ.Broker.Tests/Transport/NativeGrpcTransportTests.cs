@@ -171,6 +171,55 @@ public sealed class NativeGrpcTransportTests(NativeBrokerFixture fixture) : ICla
         Assert.Equal("8", status["grpc-status"]);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_header_block_split_over_HEADERS_and_CONTINUATION_is_one_request()
+    {
+        await using var raw = await RawHttp2Client.ConnectAsync(fixture.Broker.GrpcPort, Ct);
+        await raw.SendPrefaceAsync(Ct);
+        var block = raw.HeaderBlock(MessagingService + "QueryRoute");
+        var request = new QueryRouteRequest { Topic = new Resource { Name = "continuation-topic" } }.ToByteArray();
+        await raw.SendAsync(output =>
+        {
+            RawHttp2Client.WriteFrame(output, Http2FrameType.Headers, Http2FrameFlags.None, 1, block.AsSpan(0, 10));
+            RawHttp2Client.WriteFrame(output, Http2FrameType.Continuation, Http2FrameFlags.None, 1, block.AsSpan(10, 10));
+            RawHttp2Client.WriteFrame(output, Http2FrameType.Continuation, Http2FrameFlags.EndHeaders, 1, block.AsSpan(20));
+            Http2Frames.WriteData(output, 1, [.. RawHttp2Client.MessagePrefix(compressed: false, (uint)request.Length), .. request], endStream: true);
+        }, Ct);
+
+        var headers = await raw.ReadUntilAsync(Http2FrameType.Headers, Ct, streamId: 1) ?? throw new InvalidOperationException("no response HEADERS");
+        Assert.Equal("200", raw.Decode(headers.Payload)[":status"]);
+        var data = await raw.ReadUntilAsync(Http2FrameType.Data, Ct, streamId: 1) ?? throw new InvalidOperationException("no response DATA");
+        var response = QueryRouteResponse.Parser.ParseFrom(data.Payload.AsSpan(5));
+        Assert.Equal(Code.Ok, response.Status.Code);
+        var trailers = await raw.ReadUntilAsync(Http2FrameType.Headers, Ct, streamId: 1) ?? throw new InvalidOperationException("no trailers");
+        Assert.True(trailers.Header.HasFlag(Http2FrameFlags.EndStream));
+        Assert.Equal("0", raw.Decode(trailers.Payload)["grpc-status"]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_stream_past_the_1024_open_ones_is_refused_and_the_connection_goes_on()
+    {
+        await using var raw = await RawHttp2Client.ConnectAsync(fixture.Broker.GrpcPort, Ct);
+        await raw.SendPrefaceAsync(Ct);
+        var telemetry = raw.HeaderBlock(MessagingService + "Telemetry");
+
+        // 1,025 Telemetry streams, open because the client never ends its side.
+        const int opened = 1025;
+        await raw.SendAsync(output =>
+        {
+            for (var i = 0; i < opened; i++)
+            {
+                Http2Frames.WriteHeaders(output, (2 * i) + 1, telemetry, endStream: false, Http2Frames.DefaultMaxFrameSize);
+            }
+        }, Ct);
+
+        var refused = await raw.ReadUntilAsync(Http2FrameType.RstStream, Ct) ?? throw new InvalidOperationException("no stream was refused");
+        Assert.Equal((2 * (opened - 1)) + 1, refused.Header.StreamId);
+        Assert.Equal(Http2ErrorCode.RefusedStream, (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(refused.Payload));
+        await raw.SendAsync(output => Http2Frames.WritePing(output, 42, ack: false), Ct);
+        Assert.NotNull(await raw.ReadUntilAsync(Http2FrameType.Ping, Ct));
+    }
+
     /// <summary>One call by hand; the fields of the trailers-only response.</summary>
     private async Task<IReadOnlyDictionary<string, string>> CallRawAsync(string path, byte[] body)
     {

@@ -48,6 +48,13 @@ public sealed class RawHttp2Client : IAsyncDisposable, IHpackHeaderHandler
     /// <summary>HEADERS opening a gRPC call of <paramref name="path"/> on <paramref name="streamId"/>, then one DATA frame with <paramref name="body"/>.</summary>
     public Task SendCallAsync(int streamId, string path, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) => SendAsync(output =>
     {
+        Http2Frames.WriteHeaders(output, streamId, HeaderBlock(path), endStream: false, Http2Frames.DefaultMaxFrameSize);
+        Http2Frames.WriteData(output, streamId, body.Span, endStream: true);
+    }, cancellationToken);
+
+    /// <summary>The request header block of a gRPC call of <paramref name="path"/>.</summary>
+    public byte[] HeaderBlock(string path)
+    {
         var block = new ArrayBufferWriter<byte>();
         _encoder.Encode(block, ":method", "POST");
         _encoder.Encode(block, ":scheme", "http");
@@ -56,9 +63,16 @@ public sealed class RawHttp2Client : IAsyncDisposable, IHpackHeaderHandler
         _encoder.Encode(block, "content-type", "application/grpc");
         _encoder.Encode(block, "te", "trailers");
         _encoder.Encode(block, "x-mq-client-id", "raw@test");
-        Http2Frames.WriteHeaders(output, streamId, block.WrittenSpan, endStream: false, Http2Frames.DefaultMaxFrameSize);
-        Http2Frames.WriteData(output, streamId, body.Span, endStream: true);
-    }, cancellationToken);
+        return block.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A frame as given, flags and all: for what <see cref="Http2Frames"/> would never write, such as a lone CONTINUATION.</summary>
+    public static void WriteFrame(ArrayBufferWriter<byte> output, Http2FrameType type, Http2FrameFlags flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        new Http2FrameHeader(payload.Length, type, flags, streamId).Write(output.GetSpan(Http2FrameHeader.Size));
+        output.Advance(Http2FrameHeader.Size);
+        output.Write(payload);
+    }
 
     /// <summary>A gRPC message prefix: the compressed flag and a length (which the bytes after it need not match).</summary>
     public static byte[] MessagePrefix(bool compressed, uint length)

@@ -379,7 +379,8 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
         catch (Exception ex)
         {
             _connection.OnHandlerFailed(MethodCore, ex);
-            _status = new Status(StatusCode.Internal, $"the broker failed to handle {MethodCore}: {ex.Message}");
+            // The exception stays in the broker's log: its text may name internals a client has no business seeing.
+            _status = new Status(StatusCode.Internal, $"the broker failed to handle {MethodCore}; its log has the error");
         }
         finally
         {
