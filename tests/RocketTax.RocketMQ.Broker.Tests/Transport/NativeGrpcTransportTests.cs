@@ -220,6 +220,41 @@ public sealed class NativeGrpcTransportTests(NativeBrokerFixture fixture) : ICla
         Assert.NotNull(await raw.ReadUntilAsync(Http2FrameType.Ping, Ct));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_client_flooding_PINGs_without_reading_the_replies_is_cut_off_with_ENHANCE_YOUR_CALM()
+    {
+        await using var raw = await RawHttp2Client.ConnectAsync(fixture.Broker.GrpcPort, Ct);
+        await raw.SendPrefaceAsync(Ct);
+        var pings = new System.Buffers.ArrayBufferWriter<byte>();
+        for (var i = 0; i < 10_000; i++)
+        {
+            Http2Frames.WritePing(pings, (ulong)i, ack: false);
+        }
+
+        // Far more replies than the socket's buffers hold: the broker's queue of them fills up, then it gives up on the client.
+        try
+        {
+            for (var round = 0; round < 200; round++)
+            {
+                await raw.SendRawAsync(pings.WrittenMemory, Ct);
+            }
+        }
+        catch (IOException)
+        {
+            // The broker closed the connection while we were still sending.
+        }
+
+        // A broker that queued every reply would keep the connection open, and this read would time out. Closing a socket
+        // with unread bytes resets it, which may discard the GOAWAY before it is read; when it arrives it says why.
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        within.CancelAfter(Within);
+        if (await raw.ReadUntilAsync(Http2FrameType.GoAway, within.Token) is { } goAway)
+        {
+            Assert.Equal(Http2ErrorCode.EnhanceYourCalm, (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(goAway.Payload.AsSpan(4)));
+            Assert.Null(await raw.ReadFrameAsync(within.Token));
+        }
+    }
+
     /// <summary>One call by hand; the fields of the trailers-only response.</summary>
     private async Task<IReadOnlyDictionary<string, string>> CallRawAsync(string path, byte[] body)
     {

@@ -31,6 +31,7 @@ internal sealed class NativeFrameWriter(PipeWriter output, Http2Setting[] settin
     private readonly HpackEncoder _encoder = new();
     private readonly ArrayBufferWriter<byte> _headerBlock = new(256);
     private volatile int _peerMaxFrameSize = Http2Frames.DefaultMaxFrameSize;
+    private int _pendingReplies;
 
     /// <summary>SETTINGS_MAX_FRAME_SIZE of the client: the largest frame this writer may send.</summary>
     public int PeerMaxFrameSize
@@ -39,15 +40,29 @@ internal sealed class NativeFrameWriter(PipeWriter output, Http2Setting[] settin
         set => _peerMaxFrameSize = value;
     }
 
+    /// <summary>
+    /// Replies to the client's own frames (SETTINGS and PING acknowledgements, RST_STREAM) queued and not yet written:
+    /// a client that sends such frames faster than it reads the replies would otherwise grow this queue without end.
+    /// </summary>
+    public int PendingReplies => Volatile.Read(ref _pendingReplies);
+
     /// <summary>Queues <paramref name="frame"/>; false once the connection is closing and nothing more goes out.</summary>
-    public bool Enqueue(in OutboundFrame frame) => _frames.Writer.TryWrite(frame);
+    public bool Enqueue(in OutboundFrame frame)
+    {
+        if (IsReply(frame.Kind))
+        {
+            Interlocked.Increment(ref _pendingReplies);
+        }
+
+        return _frames.Writer.TryWrite(frame);
+    }
 
     /// <summary>Queues the broker's SETTINGS, and the WINDOW_UPDATE that opens the connection's window beyond HTTP/2's default.</summary>
-    public bool EnqueueSettings() => _frames.Writer.TryWrite(new OutboundFrame(OutboundKind.Settings, 0));
+    public bool EnqueueSettings() => Enqueue(new OutboundFrame(OutboundKind.Settings, 0));
 
-    public bool EnqueueSettingsAck() => _frames.Writer.TryWrite(new OutboundFrame(OutboundKind.SettingsAck, 0));
+    public bool EnqueueSettingsAck() => Enqueue(new OutboundFrame(OutboundKind.SettingsAck, 0));
 
-    public bool EnqueuePingAck(ulong opaqueData) => _frames.Writer.TryWrite(new OutboundFrame(OutboundKind.PingAck, 0, Value: (long)opaqueData));
+    public bool EnqueuePingAck(ulong opaqueData) => Enqueue(new OutboundFrame(OutboundKind.PingAck, 0, Value: (long)opaqueData));
 
     /// <summary>No more frames: the writer writes what is queued, flushes and ends.</summary>
     public void Complete() => _frames.Writer.TryComplete();
@@ -79,6 +94,11 @@ internal sealed class NativeFrameWriter(PipeWriter output, Http2Setting[] settin
 
     private void Write(in OutboundFrame frame)
     {
+        if (IsReply(frame.Kind))
+        {
+            Interlocked.Decrement(ref _pendingReplies);
+        }
+
         switch (frame.Kind)
         {
             case OutboundKind.Settings:
@@ -167,6 +187,8 @@ internal sealed class NativeFrameWriter(PipeWriter output, Http2Setting[] settin
 
         Http2Frames.WriteHeaders(output, call.StreamId, _headerBlock.WrittenSpan, endStream: true, PeerMaxFrameSize);
     }
+
+    private static bool IsReply(OutboundKind kind) => kind is OutboundKind.SettingsAck or OutboundKind.PingAck or OutboundKind.RstStream;
 
     private static void ReturnBuffer(in OutboundFrame frame)
     {

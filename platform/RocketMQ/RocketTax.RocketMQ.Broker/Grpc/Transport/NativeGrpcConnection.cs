@@ -16,6 +16,9 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
 /// </summary>
 public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
 {
+    /// <summary>Replies queued for a client that does not read them, past which it is cut off: far above what a reading client ever has queued.</summary>
+    private const int MaxPendingReplies = 10_000;
+
     private readonly ConnectionContext _connection;
     private readonly NativeGrpcService _service;
     private readonly ILogger _logger;
@@ -199,6 +202,11 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
 
                     settingsReceived = true;
                     OnFrame(header, payload);
+                }
+
+                if (Writer.PendingReplies > MaxPendingReplies)
+                {
+                    throw new Http2ProtocolException(Http2ErrorCode.EnhanceYourCalm, "the client sends PING, SETTINGS or resets faster than it reads the replies");
                 }
             }
             finally

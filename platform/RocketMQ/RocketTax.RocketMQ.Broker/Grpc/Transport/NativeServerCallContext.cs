@@ -158,7 +158,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
 
     /// <summary>
     /// A DATA frame of this stream (<paramref name="frameLength"/> counts its padding, which the client's window paid
-    /// for too). False when the frame broke the stream's rules; the caller resets it with the returned code.
+    /// for too). An error code when the frame broke the stream's rules: the caller resets the stream with it.
     /// </summary>
     internal Http2ErrorCode? OnData(ReadOnlySequence<byte> content, int frameLength, bool endStream)
     {
