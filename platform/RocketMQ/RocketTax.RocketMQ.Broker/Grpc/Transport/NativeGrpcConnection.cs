@@ -35,7 +35,8 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     private NativeServerCallContext? _decodingCall;
     private int _receiveWindow;
     private int _receiveUnacknowledged;
-    private volatile bool _draining;
+    private bool _draining;
+    private bool _closed;
 
     internal NativeGrpcConnection(ConnectionContext connection, NativeGrpcService service)
     {
@@ -125,16 +126,10 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     /// <summary>A call answered (or was reset): its stream no longer counts against the limit.</summary>
     internal void OnCallCompleted(NativeServerCallContext call)
     {
-        bool drained;
         lock (_callsGate)
         {
             _calls.Remove(call.StreamId);
-            drained = _draining && _calls.Count == 0;
-        }
-
-        if (drained)
-        {
-            _connection.Transport.Input.CancelPendingRead();
+            StopReadingIfDrained();
         }
     }
 
@@ -158,15 +153,21 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     /// <summary>The broker is stopping: GOAWAY now, no new streams, and the connection closes once its calls have answered.</summary>
     private void Drain()
     {
-        bool idle;
+        Writer.Enqueue(OutboundFrame.GoAway(Volatile.Read(ref _lastStreamId), Http2ErrorCode.NoError, "the broker is shutting down"));
         lock (_callsGate)
         {
             _draining = true;
-            idle = _calls.Count == 0;
+            StopReadingIfDrained();
         }
+    }
 
-        Writer.Enqueue(OutboundFrame.GoAway(Volatile.Read(ref _lastStreamId), Http2ErrorCode.NoError, "the broker is shutting down"));
-        if (idle)
+    /// <summary>
+    /// Ends the frame reader of a draining connection without calls. Under the calls' lock, like <see cref="AbortCalls"/>,
+    /// so it never touches the input after the connection has completed it.
+    /// </summary>
+    private void StopReadingIfDrained()
+    {
+        if (_draining && !_closed && _calls.Count == 0)
         {
             _connection.Transport.Input.CancelPendingRead();
         }
@@ -519,7 +520,7 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
         lock (_callsGate)
         {
             calls = [.. _calls.Values];
-            _draining = true;
+            _closed = true;
         }
 
         var gone = new OperationCanceledException("the connection closed");
