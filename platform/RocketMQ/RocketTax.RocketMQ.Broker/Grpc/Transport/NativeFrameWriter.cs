@@ -14,16 +14,9 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
 /// </summary>
 internal sealed class NativeFrameWriter(PipeWriter output, Http2Setting[] settings, int connectionWindowIncrement)
 {
-    // Only for the static blocks below, built once by the type initializer (before them: initializers run in order).
-    private static readonly ArrayBufferWriter<byte> Sink = new();
+    private static readonly byte[] ResponseHeaders = Encode((":status", "200"), ("content-type", "application/grpc"));
 
-    private static readonly byte[] ResponseHeaders = Encode(encoder =>
-    {
-        encoder.Encode(Sink, ":status", "200");
-        encoder.Encode(Sink, "content-type", "application/grpc");
-    });
-
-    private static readonly byte[] OkTrailers = Encode(encoder => encoder.Encode(Sink, "grpc-status", "0"));
+    private static readonly byte[] OkTrailers = Encode(("grpc-status", "0"));
 
     private readonly Channel<OutboundFrame> _frames = Channel.CreateUnbounded<OutboundFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -198,10 +191,16 @@ internal sealed class NativeFrameWriter(PipeWriter output, Http2Setting[] settin
         }
     }
 
-    private static byte[] Encode(Action<HpackEncoder> fields)
+    /// <summary>A header block built once: the fields every response carries.</summary>
+    private static byte[] Encode(params (string Name, string Value)[] fields)
     {
-        Sink.ResetWrittenCount();
-        fields(new HpackEncoder());
-        return Sink.WrittenSpan.ToArray();
+        var encoder = new HpackEncoder();
+        var block = new ArrayBufferWriter<byte>();
+        foreach (var (name, value) in fields)
+        {
+            encoder.Encode(block, name, value);
+        }
+
+        return block.WrittenSpan.ToArray();
     }
 }

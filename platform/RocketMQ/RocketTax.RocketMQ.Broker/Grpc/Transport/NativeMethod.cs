@@ -7,7 +7,7 @@ namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
 internal abstract class NativeMethod(IMethod method)
 {
     /// <summary><c>:path</c> as the client sends it, e.g. <c>/apache.rocketmq.v2.MessagingService/SendMessage</c>.</summary>
-    public byte[] Path { get; } = Encoding.ASCII.GetBytes("/" + method.FullName.TrimStart('/'));
+    public byte[] Path { get; } = Encoding.ASCII.GetBytes(method.FullName);
 
     public string FullName { get; } = method.FullName;
 
