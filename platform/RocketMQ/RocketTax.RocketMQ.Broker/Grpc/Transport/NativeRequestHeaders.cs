@@ -1,4 +1,5 @@
 using System.Collections;
+using Grpc.Core;
 
 namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
 
@@ -31,9 +32,36 @@ public sealed class NativeRequestHeaders : IEnumerable<KeyValuePair<string, stri
         return found;
     }
 
+    /// <summary>The headers as gRPC's <see cref="Metadata"/>, for what reads <see cref="ServerCallContext.RequestHeaders"/> (access control).</summary>
+    public Metadata ToMetadata()
+    {
+        var metadata = new Metadata();
+        foreach (var (name, value) in _fields)
+        {
+            if (name.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
+            {
+                metadata.Add(name, DecodeBinary(value));
+            }
+            else
+            {
+                metadata.Add(name, value);
+            }
+        }
+
+        return metadata;
+    }
+
     public List<KeyValuePair<string, string>>.Enumerator GetEnumerator() => _fields.GetEnumerator();
 
     IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // gRPC sends binary headers as base64, often without padding; a value that is not base64 reads as empty.
+    private static byte[] DecodeBinary(string value)
+    {
+        var padded = value.PadRight(value.Length + ((4 - (value.Length % 4)) % 4), '=');
+        var bytes = new byte[padded.Length];
+        return Convert.TryFromBase64String(padded, bytes, out var written) ? bytes[..written] : [];
+    }
 }

@@ -79,7 +79,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
 
     protected override DateTime DeadlineCore => _deadline;
 
-    protected override Metadata RequestHeadersCore => _requestMetadata ??= ToMetadata(Headers);
+    protected override Metadata RequestHeadersCore => _requestMetadata ??= Headers.ToMetadata();
 
     protected override CancellationToken CancellationTokenCore => (Volatile.Read(ref _cancellation) ?? CreateCancellation()).Token;
 
@@ -608,31 +608,5 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
             Interlocked.Add(ref _receiveWindow, increment);
             _connection.Writer.Enqueue(OutboundFrame.WindowUpdate(StreamId, increment));
         }
-    }
-
-    private static Metadata ToMetadata(NativeRequestHeaders headers)
-    {
-        var metadata = new Metadata();
-        foreach (var (name, value) in headers)
-        {
-            if (name.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
-            {
-                metadata.Add(name, DecodeBinary(value));
-            }
-            else
-            {
-                metadata.Add(name, value);
-            }
-        }
-
-        return metadata;
-    }
-
-    // gRPC sends binary headers as base64, often without padding; a value that is not base64 reads as empty.
-    private static byte[] DecodeBinary(string value)
-    {
-        var padded = value.PadRight(value.Length + ((4 - (value.Length % 4)) % 4), '=');
-        var bytes = new byte[padded.Length];
-        return Convert.TryFromBase64String(padded, bytes, out var written) ? bytes[..written] : [];
     }
 }
