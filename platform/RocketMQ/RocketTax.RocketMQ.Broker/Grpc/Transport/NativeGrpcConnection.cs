@@ -19,6 +19,9 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     /// <summary>Replies queued for a client that does not read them, past which it is cut off: far above what a reading client ever has queued.</summary>
     private const int MaxPendingReplies = 10_000;
 
+    /// <summary>How long a closing connection waits for its last frames to be written before it is aborted.</summary>
+    private static readonly TimeSpan LastFramesTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ConnectionContext _connection;
     private readonly NativeGrpcService _service;
     private readonly ILogger _logger;
@@ -92,7 +95,12 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
             Writer.Complete();
             try
             {
-                await writing.ConfigureAwait(false);
+                await writing.WaitAsync(LastFramesTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A client that stopped reading holds the last frames (GOAWAY) in a full socket: give up on it.
+                _connection.Abort(new ConnectionAbortedException("the client did not read the connection's last frames"));
             }
             catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException or InvalidOperationException)
             {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 using Grpc.Core;
 using RocketTax.RocketMQ.Http2;
@@ -19,9 +18,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly NativeGrpcConnection _connection;
-
-    // Guards the request bytes shared by the frame reader (appending) and a streaming handler (taking messages).
-    private readonly Lock _requestGate = new();
+    private readonly NativeRequestBody _request;
 
     private NativeMethod? _method;
     private string? _unknownPath;
@@ -34,13 +31,8 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
     private CancellationTokenSource? _cancellation;
     private int _reset;
 
-    private byte[] _request = [];
-    private int _requestStart;
-    private int _requestEnd;
-    private bool _requestEnded;
     private bool _dispatched;
     private Status? _requestError;
-    private TaskCompletionSource? _requestArrived;
     private int _receiveWindow;
     private int _receiveUnacknowledged;
 
@@ -55,6 +47,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
         StreamId = streamId;
         SendWindow = new Http2SendWindow(sendWindow);
         _receiveWindow = receiveWindow;
+        _request = new NativeRequestBody(connection.Options.MaxReceiveMessageSize);
     }
 
     /// <summary>The request's header fields other than pseudo-headers, <c>te</c>, <c>content-type</c> and <c>grpc-timeout</c>.</summary>
@@ -162,7 +155,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
     /// </summary>
     internal Http2ErrorCode? OnData(ReadOnlySequence<byte> content, int frameLength, bool endStream)
     {
-        if (_requestEnded)
+        if (_request.IsEnded)
         {
             return Http2ErrorCode.StreamClosed;
         }
@@ -180,7 +173,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
         }
         else
         {
-            AppendStreamedRequest(content);
+            _request.AppendStreamed(content);
         }
 
         if (endStream)
@@ -193,27 +186,14 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
 
     internal void OnRequestEnded()
     {
-        TaskCompletionSource? arrived;
-        lock (_requestGate)
-        {
-            _requestEnded = true;
-            arrived = _requestArrived;
-            _requestArrived = null;
-        }
-
-        arrived?.TrySetResult();
+        _request.End();
         if (_method is null)
         {
             Dispatch();
         }
         else if (_method.HasSingleRequest)
         {
-            var length = _requestEnd;
-            if (_requestError is null && (length < GrpcMessageWriter.PrefixSize || length != MessageLength(_request) + GrpcMessageWriter.PrefixSize))
-            {
-                _requestError = new Status(StatusCode.Internal, "the request ended before its message was complete");
-            }
-
+            _requestError ??= _request.CheckSingleComplete();
             Dispatch();
         }
     }
@@ -233,52 +213,33 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
         }
 
         SendWindow.Abort(new OperationCanceledException("the client reset the stream or the connection closed"));
-        TaskCompletionSource? arrived;
-        lock (_requestGate)
-        {
-            arrived = _requestArrived;
-            _requestArrived = null;
-        }
-
-        arrived?.TrySetResult();
+        _request.Wake();
     }
 
     /// <summary>The single request message of a unary or server-streaming call.</summary>
     internal T ReadSingleRequest<T>(Marshaller<T> marshaller) =>
-        (_messageReader ??= new()).Read(marshaller, _request.AsMemory(GrpcMessageWriter.PrefixSize, _requestEnd - GrpcMessageWriter.PrefixSize));
+        (_messageReader ??= new()).Read(marshaller, _request.SingleMessage);
 
     /// <summary>The next message of a streaming request; none once the client ended its side.</summary>
     internal async ValueTask<NextRequest<T>?> ReadNextRequestAsync<T>(Marshaller<T> marshaller, CancellationToken cancellationToken)
     {
         while (true)
         {
-            Task arrived;
-            byte[]? payload;
-            lock (_requestGate)
+            if (IsReset)
             {
-                payload = TakeStreamedMessage(out var consumed);
-                if (payload is not null)
-                {
-                    Credit(consumed);
-                }
-                else if (IsReset)
-                {
-                    throw new OperationCanceledException("the client reset the stream or the connection closed");
-                }
-                else if (_requestEnded)
-                {
-                    return _requestEnd == _requestStart
-                        ? null
-                        : throw new RpcException(new Status(StatusCode.Internal, "the request stream ended inside a message"));
-                }
-
-                _requestArrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                arrived = _requestArrived.Task;
+                throw new OperationCanceledException("the client reset the stream or the connection closed");
             }
 
-            if (payload is not null)
+            var (message, consumed, arrived) = _request.TakeMessage();
+            if (message is not null)
             {
-                return new NextRequest<T>((_messageReader ??= new()).Read(marshaller, payload));
+                Credit(consumed);
+                return new NextRequest<T>((_messageReader ??= new()).Read(marshaller, message));
+            }
+
+            if (arrived is null)
+            {
+                return null;
             }
 
             await arrived.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -399,7 +360,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
             else
             {
                 _connection.Writer.Enqueue(OutboundFrame.Trailers(this, withHeaders: !_responseStarted));
-                if (!Volatile.Read(ref _requestEnded))
+                if (!_request.IsEnded)
                 {
                     // The answer is complete; the rest of the request is not needed (RFC 9113, section 8.1).
                     _connection.Writer.Enqueue(OutboundFrame.RstStream(StreamId, Http2ErrorCode.NoError));
@@ -409,17 +370,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
 
         // A deadline timer still pending would keep this call alive until it fires.
         Volatile.Read(ref _cancellation)?.CancelAfter(Timeout.Infinite);
-        lock (_requestGate)
-        {
-            if (_request.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_request);
-            }
-
-            _request = [];
-            _requestStart = _requestEnd = 0;
-        }
-
+        _request.Release();
         _connection.OnCallCompleted(this);
     }
 
@@ -462,134 +413,11 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
     /// </summary>
     private void AppendSingleRequest(ReadOnlySequence<byte> content)
     {
-        var length = (int)content.Length;
-        Credit(length);
-        if (_requestError is not null || length == 0)
+        Credit((int)content.Length);
+        if (_requestError is null && !content.IsEmpty && (_requestError = _request.AppendSingle(content)) is not null)
         {
-            return;
+            Dispatch();
         }
-
-        var held = _requestEnd;
-        if (held + length < GrpcMessageWriter.PrefixSize)
-        {
-            Grow(held + length);
-        }
-        else
-        {
-            Span<byte> prefix = stackalloc byte[GrpcMessageWriter.PrefixSize];
-            _request.AsSpan(0, Math.Min(held, GrpcMessageWriter.PrefixSize)).CopyTo(prefix);
-            if (held < GrpcMessageWriter.PrefixSize)
-            {
-                content.Slice(0, GrpcMessageWriter.PrefixSize - held).CopyTo(prefix[held..]);
-            }
-
-            _requestError = CheckPrefix(prefix);
-            if (_requestError is null && held + length > GrpcMessageWriter.PrefixSize + MessageLength(prefix))
-            {
-                _requestError = new Status(StatusCode.Internal, "the request carried more than one message; this method takes one");
-            }
-
-            if (_requestError is not null)
-            {
-                Dispatch();
-                return;
-            }
-
-            Grow(GrpcMessageWriter.PrefixSize + MessageLength(prefix));
-        }
-
-        content.CopyTo(_request.AsSpan(held));
-        _requestEnd = held + length;
-    }
-
-    private void AppendStreamedRequest(ReadOnlySequence<byte> content)
-    {
-        TaskCompletionSource? arrived;
-        lock (_requestGate)
-        {
-            var length = (int)content.Length;
-            if (_request.Length - _requestEnd < length && _requestStart > 0)
-            {
-                _request.AsSpan(_requestStart, _requestEnd - _requestStart).CopyTo(_request);
-                _requestEnd -= _requestStart;
-                _requestStart = 0;
-            }
-
-            Grow(_requestEnd + length);
-            content.CopyTo(_request.AsSpan(_requestEnd));
-            _requestEnd += length;
-            arrived = _requestArrived;
-            _requestArrived = null;
-        }
-
-        arrived?.TrySetResult();
-    }
-
-    /// <summary>The next whole message of a streaming request, copied out; null until one is whole.</summary>
-    private byte[]? TakeStreamedMessage(out int consumed)
-    {
-        consumed = 0;
-        var held = _requestEnd - _requestStart;
-        if (held < GrpcMessageWriter.PrefixSize)
-        {
-            return null;
-        }
-
-        var prefix = _request.AsSpan(_requestStart, GrpcMessageWriter.PrefixSize);
-        if (CheckPrefix(prefix) is { } invalid)
-        {
-            throw new RpcException(invalid);
-        }
-
-        var length = MessageLength(prefix);
-        if (held < GrpcMessageWriter.PrefixSize + length)
-        {
-            return null;
-        }
-
-        var payload = _request.AsSpan(_requestStart + GrpcMessageWriter.PrefixSize, length).ToArray();
-        consumed = GrpcMessageWriter.PrefixSize + length;
-        _requestStart += consumed;
-        if (_requestStart == _requestEnd)
-        {
-            _requestStart = _requestEnd = 0;
-        }
-
-        return payload;
-    }
-
-    private Status? CheckPrefix(ReadOnlySpan<byte> prefix)
-    {
-        if (prefix[0] != 0)
-        {
-            return new Status(StatusCode.Unimplemented, "the request message is compressed; this broker accepts uncompressed messages only (no grpc-encoding)");
-        }
-
-        var length = (uint)BinaryPrimitives.ReadInt32BigEndian(prefix[1..]);
-        return _connection.Options.MaxReceiveMessageSize is { } max && length > (uint)max
-            ? new Status(StatusCode.ResourceExhausted, $"the request message of {length} bytes exceeds the broker's limit of {max} bytes")
-            : null;
-    }
-
-    private static int MessageLength(ReadOnlySpan<byte> prefix) => prefix.Length < GrpcMessageWriter.PrefixSize
-        ? -1
-        : BinaryPrimitives.ReadInt32BigEndian(prefix[1..]);
-
-    private void Grow(int size)
-    {
-        if (_request.Length >= size)
-        {
-            return;
-        }
-
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(size, 256));
-        _request.AsSpan(0, _requestEnd).CopyTo(larger);
-        if (_request.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_request);
-        }
-
-        _request = larger;
     }
 
     /// <summary>Gives consumed request bytes back to the client: a WINDOW_UPDATE once half a window is consumed.</summary>
@@ -602,7 +430,7 @@ public sealed class NativeServerCallContext : ServerCallContext, IThreadPoolWork
 
         _connection.Credit(bytes);
         var window = _connection.Options.StreamReceiveWindow;
-        if (Interlocked.Add(ref _receiveUnacknowledged, bytes) >= window / 2 && !Volatile.Read(ref _requestEnded))
+        if (Interlocked.Add(ref _receiveUnacknowledged, bytes) >= window / 2 && !_request.IsEnded)
         {
             var increment = Interlocked.Exchange(ref _receiveUnacknowledged, 0);
             Interlocked.Add(ref _receiveWindow, increment);
