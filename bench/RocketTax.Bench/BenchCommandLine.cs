@@ -37,6 +37,7 @@ public static class BenchCommandLine
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
+          --grpc-transport kestrel|native  the broker's grpcTransport (default kestrel)
           --senders N                      concurrent senders (default 64)
           --serialize JSON|ROCKETMQ        remoting-produce: the header's serialize type (default JSON, as 4.x producers)
           --messages N                     messages to send in all (default 200000)
@@ -107,6 +108,9 @@ public static class BenchCommandLine
             {
                 case "--flush" when value is "ASYNC_FLUSH" or "SYNC_FLUSH":
                     options = options with { FlushDiskType = value };
+                    break;
+                case "--grpc-transport" when value is "kestrel" or "native":
+                    options = options with { GrpcTransport = value };
                     break;
                 case "--serialize" when value is "JSON" or "ROCKETMQ":
                     options = options with { SerializeType = value };

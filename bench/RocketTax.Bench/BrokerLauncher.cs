@@ -36,7 +36,12 @@ public sealed class BrokerLauncher : IAsyncDisposable
     public static Task<BrokerLauncher> StartAsync(string flushDiskType, CancellationToken cancellationToken) =>
         StartAsync(flushDiskType, withNameServer: false, cancellationToken);
 
-    public static async Task<BrokerLauncher> StartAsync(string flushDiskType, bool withNameServer, CancellationToken cancellationToken)
+    /// <summary>A broker as <paramref name="options"/> ask: their flush type and gRPC transport.</summary>
+    public static Task<BrokerLauncher> StartAsync(ProduceOptions options, bool withNameServer, CancellationToken cancellationToken) =>
+        StartAsync(options.FlushDiskType, withNameServer, cancellationToken, options.GrpcTransport);
+
+    public static async Task<BrokerLauncher> StartAsync(
+        string flushDiskType, bool withNameServer, CancellationToken cancellationToken, string grpcTransport = ProduceOptions.DefaultGrpcTransport)
     {
         ServerProcess? nameServer = null;
         string? nameServerAddress = null;
@@ -62,6 +67,7 @@ public sealed class BrokerLauncher : IAsyncDisposable
                 flushDiskType={flushDiskType}
                 listenPort={remotingPort}
                 grpcServerPort={grpcPort}
+                grpcTransport={grpcTransport}
                 brokerIP1=127.0.0.1
                 storePathRootDir={Path.Combine(home, "store")}
                 autoCreateTopicEnable=true

@@ -25,7 +25,7 @@ public static class ClientScenarios
 
     public static async Task<ProduceResult> ProduceAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
         await using var producer = NewProducer(broker, "client-produce-topic", options.NativeGrpc ? GrpcTransport.Native : GrpcTransport.GrpcNetClient);
         return await ClosedLoop.MeasureAsync(options.NativeGrpc ? "produce (client, native HTTP/2)" : "produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", options,
             broker.Resources, SendOne(producer, "client-produce-topic", new byte[options.BodySize]), cancellationToken);
@@ -37,7 +37,7 @@ public static class ClientScenarios
     /// </summary>
     public static async Task<ProduceResult> SendLatencyAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
         await using var producer = NewProducer(broker, "client-latency-topic");
         var body = new byte[options.BodySize];
         await ClosedLoop.RunAsync(16, options.Warmup, Timeout.InfiniteTimeSpan, SendOne(producer, "client-latency-topic", body), null, cancellationToken);
@@ -66,7 +66,7 @@ public static class ClientScenarios
     public static async Task<ProduceResult> EndToEndAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         const string Topic = "client-e2e-topic";
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
         await using var producer = NewProducer(broker, Topic);
         var total = (int)(options.Rate * options.MaxDuration.TotalSeconds);
         var latencies = new LatencyRecorder(total);
@@ -132,7 +132,7 @@ public static class ClientScenarios
     public static async Task<ProduceResult> ConsumeBacklogAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         const string Topic = "client-backlog-topic";
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
         await using (var producer = NewProducer(broker, Topic))
         {
             Console.Error.WriteLine($"filling a backlog of {options.Messages:N0} messages");

@@ -24,7 +24,7 @@ public static class MessageTypeScenarios
     {
         const string Topic = "bench-fifo-topic";
         const string Group = "bench-fifo-group";
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, withNameServer: true, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: true, cancellationToken);
         var queues = FifoQueues.ToString(CultureInfo.InvariantCulture);
         await broker.AdminAsync(cancellationToken, "updateTopic", "-t", Topic, "-r", queues, "-w", queues, "-a", "+message.type=FIFO");
         await broker.AdminAsync(cancellationToken, "updateSubGroup", "-g", Group, "-o", "true");
@@ -81,7 +81,7 @@ public static class MessageTypeScenarios
     public static async Task<ProduceResult> DelayBurstAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         const string Topic = "bench-delay-topic";
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, withNameServer: true, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: true, cancellationToken);
         await broker.AdminAsync(cancellationToken, "updateTopic", "-t", Topic, "-a", "+message.type=DELAY");
         var rssIdle = broker.Resources.RssBytes();
         DateTimeOffset due;

@@ -3,7 +3,12 @@ namespace RocketTax.Bench;
 /// <summary>One produce-throughput run.</summary>
 public sealed record ProduceOptions
 {
+    public const string DefaultGrpcTransport = "kestrel";
+
     public string FlushDiskType { get; init; } = "ASYNC_FLUSH";
+
+    /// <summary>The broker's <c>grpcTransport</c>: <c>kestrel</c> or <c>native</c>.</summary>
+    public string GrpcTransport { get; init; } = DefaultGrpcTransport;
 
     public int Senders { get; init; } = 64;
 

@@ -19,7 +19,7 @@ public static class ProduceScenario
 
     public static async Task<ProduceResult> RunAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
-        await using var broker = options.Endpoint is null ? await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken) : null;
+        await using var broker = options.Endpoint is null ? await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken) : null;
         var endpoint = options.Endpoint ?? $"127.0.0.1:{broker!.GrpcPort}";
 
         // Several HTTP/2 connections, as several producer processes would open.

@@ -15,7 +15,7 @@ public static class RemotingProduceScenario
 
     public static async Task<ProduceResult> RunAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
-        await using var broker = await BrokerLauncher.StartAsync(options.FlushDiskType, cancellationToken);
+        await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
         // One connection per client, several clients, as several producer processes would open (one per 16 senders, as the other scenarios).
         var clients = Enumerable.Range(0, Math.Max(1, options.Senders / 16)).Select(_ => new RemotingClient()).ToArray();
         try

@@ -9,6 +9,15 @@ public sealed record BrokerOptions
     /// <summary><c>autoCreateTopicEnable</c>: when true, unknown topics are created on first route query.</summary>
     public bool AutoCreateTopicEnable { get; init; } = true;
 
+    /// <summary>
+    /// <c>grpcTransport</c>: <c>kestrel</c> or <c>native</c>. Unset, the environment's <c>ROCKETTAX_GRPC_TRANSPORT</c> decides
+    /// (so one suite runs against either transport), else the broker's default.
+    /// </summary>
+    public string GrpcTransport { get; init; } = Environment.GetEnvironmentVariable(GrpcTransportVariable) is { Length: > 0 } transport ? transport : "kestrel";
+
+    /// <summary>The environment variable that picks the gRPC transport of every broker a test starts without naming one.</summary>
+    public const string GrpcTransportVariable = "ROCKETTAX_GRPC_TRANSPORT";
+
     /// <summary>More broker.properties entries; they override the defaults written by the fixture.</summary>
     public IReadOnlyDictionary<string, string> ExtraProperties { get; init; } = new Dictionary<string, string>();
 

@@ -260,6 +260,7 @@ public sealed class BrokerProcess : IAsyncDisposable
             ["grpcServerPort"] = GrpcPort.ToString(CultureInfo.InvariantCulture),
             ["storePathRootDir"] = StoreDir,
             ["autoCreateTopicEnable"] = _options.AutoCreateTopicEnable ? "true" : "false",
+            ["grpcTransport"] = _options.GrpcTransport,
             // Routes must point clients at loopback, never at a LAN address of the test machine.
             ["brokerIP1"] = "127.0.0.1",
         };

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using RocketTax.RocketMQ.Broker.Cluster;
+using RocketTax.RocketMQ.Broker.Grpc;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Cluster;
 
@@ -9,14 +10,14 @@ public sealed class PeerBrokersHeadersTests
     [Fact]
     public void Passed_on_call_carries_the_clients_identity_and_signature_and_nothing_else()
     {
-        var caller = new HeaderDictionary
+        var caller = new CallHeaders(new HeaderDictionary
         {
             ["x-mq-client-id"] = "producer@host",
             ["x-mq-date-time"] = "20261126T220000Z",
             ["Authorization"] = "MQv2-HMAC-SHA1 Credential=taxreporter, SignedHeaders=x-mq-date-time, Signature=00",
             ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
             ["user-agent"] = "grpc-dotnet",
-        };
+        });
         Assert.True(PeerBrokers.MayForward(caller));
 
         var forwarded = PeerBrokers.ForwardedHeaders(caller, "broker-a");
@@ -31,7 +32,7 @@ public sealed class PeerBrokersHeadersTests
     [Fact]
     public void Call_another_master_passed_on_is_not_passed_on_again()
     {
-        var caller = new HeaderDictionary { ["x-mq-client-id"] = "producer@host", [PeerBrokers.ForwardedByHeader] = "broker-b" };
+        var caller = new CallHeaders(new HeaderDictionary { ["x-mq-client-id"] = "producer@host", [PeerBrokers.ForwardedByHeader] = "broker-b" });
 
         Assert.False(PeerBrokers.MayForward(caller));
     }

@@ -76,6 +76,7 @@ public sealed class BrokerConfigLoaderTests : IDisposable
     [InlineData("messageDelayLevel=1s 5x", "messageDelayLevel", "1s 5x")]
     [InlineData("waitTimeMillsInSendQueue=0", "waitTimeMillsInSendQueue", "0")]
     [InlineData("sendThreadPoolQueueCapacity=-1", "sendThreadPoolQueueCapacity", "-1")]
+    [InlineData("grpcTransport=netty", "grpcTransport", "netty")]
     public void Invalid_value_is_refused_naming_key_value_and_file(string line, string key, string value)
     {
         var path = Write(SeedBrokerA + "\n" + line + "\n");
@@ -83,6 +84,13 @@ public sealed class BrokerConfigLoaderTests : IDisposable
         Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Grpc_transport_is_kestrel_unless_set_to_native()
+    {
+        Assert.Equal(GrpcTransport.Kestrel, Load(SeedBrokerA).GrpcTransport);
+        Assert.Equal(GrpcTransport.Native, Load(SeedBrokerA + "\ngrpcTransport=native\n").GrpcTransport);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Metadata = Grpc.Core.Metadata;
 using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Tests.Messaging;
+using RocketTax.RocketMQ.Broker.Tests.Transport;
 
 namespace RocketTax.RocketMQ.Broker.Tests.Security;
 
@@ -12,7 +13,7 @@ namespace RocketTax.RocketMQ.Broker.Tests.Security;
 /// told apart by the first byte; without a configured certificate, a self-signed one generated at first start
 /// and kept under the store root across restarts.
 /// </summary>
-public sealed class TlsPortTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
+public abstract class TlsPortTests(BrokerFixture fixture)
 {
     private const string Topic = "tls-topic";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -64,3 +65,9 @@ public sealed class TlsPortTests(BrokerFixture fixture) : IClassFixture<BrokerFi
     /// <summary>A TLS client that trusts exactly the certificate the broker keeps in its store, and records what it was shown.</summary>
     private GrpcChannel TlsChannel(string endpoint, List<X509Certificate2> presented) => PinnedTlsChannel.To(endpoint, StoredCertificate(), presented);
 }
+
+/// <summary>The gRPC port's TLS rules with the transport a broker runs unless told otherwise.</summary>
+public sealed class DefaultTransportTlsPortTests(BrokerFixture fixture) : TlsPortTests(fixture), IClassFixture<BrokerFixture>;
+
+/// <summary>The same rules with <c>grpcTransport=native</c>: the first-byte peek and ALPN h2 stand in front of it too.</summary>
+public sealed class NativeTransportTlsPortTests(NativeBrokerFixture fixture) : TlsPortTests(fixture), IClassFixture<NativeBrokerFixture>;

@@ -22,7 +22,7 @@ public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
     /// <summary>False for a call another broker passed on already: it is answered here, whatever it names.</summary>
-    public static bool MayForward(IHeaderDictionary headers) => StringValues.IsNullOrEmpty(headers[ForwardedByHeader]);
+    public static bool MayForward(CallHeaders headers) => string.IsNullOrEmpty(headers[ForwardedByHeader]);
 
     /// <summary>A client of the master named <paramref name="brokerName"/> in the route of <paramref name="topic"/>; null when the route names none.</summary>
     public async Task<MessagingService.MessagingServiceClient?> FindAsync(string topic, string brokerName, CancellationToken cancellationToken)
@@ -43,17 +43,14 @@ public sealed class PeerBrokers(ClusterRouteService routes, MessageQueues queues
     }
 
     /// <summary>The caller's headers a peer needs (client identity, signature), marked as passed on by <paramref name="self"/>.</summary>
-    public static Metadata ForwardedHeaders(IHeaderDictionary caller, string self)
+    public static Metadata ForwardedHeaders(CallHeaders caller, string self)
     {
         var headers = new Metadata();
-        foreach (var (key, values) in caller)
+        foreach (var (key, value) in caller.All())
         {
             if (key.StartsWith("x-mq-", StringComparison.OrdinalIgnoreCase) || key.Equals("authorization", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (var value in values)
-                {
-                    headers.Add(key, value ?? string.Empty);
-                }
+                headers.Add(key, value);
             }
         }
 

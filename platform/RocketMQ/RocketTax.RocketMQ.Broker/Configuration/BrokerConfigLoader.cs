@@ -69,6 +69,7 @@ public static class BrokerConfigLoader
             "aclEnable" => config with { AclEnable = setting.Bool() },
             "aclConfigFile" => config with { AclConfigFile = setting.FilePath() },
             "tlsServerMode" => config with { TlsServerMode = setting.Enum<TlsServerMode>(("disabled", TlsServerMode.Disabled), ("permissive", TlsServerMode.Permissive), ("enforcing", TlsServerMode.Enforcing)) },
+            "grpcTransport" => config with { GrpcTransport = setting.Enum<GrpcTransport>(("kestrel", GrpcTransport.Kestrel), ("native", GrpcTransport.Native)) },
             "tlsServerCertPath" => config with { TlsServerCertPath = setting.FilePath() },
             "tlsServerKeyPath" => config with { TlsServerKeyPath = setting.FilePath() },
             "tlsServerKeyPassword" => config with { TlsServerKeyPassword = setting.Value },

@@ -97,9 +97,8 @@ public sealed class MessagingServiceEndpoint(
     public override Task<QueryOffsetResponse> QueryOffset(QueryOffsetRequest request, ServerCallContext context) =>
         Task.FromResult(queryOffset.Handle(request, ClientMetadata.From(context)));
 
-    // Kestrel's header dictionary, as ClientMetadata reads it: context.RequestHeaders copies every header of the call.
     public override Task<RecallMessageResponse> RecallMessage(RecallMessageRequest request, ServerCallContext context) =>
-        recallMessage.HandleAsync(request, ClientMetadata.From(context), context.GetHttpContext().Request.Headers, context.CancellationToken);
+        recallMessage.HandleAsync(request, ClientMetadata.From(context), CallHeaders.Of(context), context.CancellationToken);
 
     public override Task<SyncLiteSubscriptionResponse> SyncLiteSubscription(SyncLiteSubscriptionRequest request, ServerCallContext context) =>
         Task.FromResult(new SyncLiteSubscriptionResponse { Status = NotImplemented("SyncLiteSubscription") });

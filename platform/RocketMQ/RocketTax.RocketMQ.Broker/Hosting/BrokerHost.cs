@@ -1,9 +1,11 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RocketTax.RocketMQ.Broker.Configuration;
 using RocketTax.RocketMQ.Broker.Diagnostics;
 using RocketTax.RocketMQ.Broker.Grpc;
+using RocketTax.RocketMQ.Broker.Grpc.Transport;
 using RocketTax.RocketMQ.Broker.Managers;
 using RocketTax.RocketMQ.Broker.Security;
 using RocketTax.RocketMQ.Broker.Store;
@@ -49,6 +51,10 @@ public static class BrokerHost
             {
                 listen.Protocols = HttpProtocols.Http2;
                 listen.UseBrokerTls(config.TlsServerMode, certificate);
+                if (config.GrpcTransport == GrpcTransport.Native)
+                {
+                    listen.UseConnectionHandler<NativeGrpcConnectionHandler>();
+                }
             });
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
         });
@@ -59,7 +65,10 @@ public static class BrokerHost
         {
             builder.Services.AddBroker(config, store, certificate);
             var app = builder.Build();
-            app.MapGrpcService<MessagingServiceEndpoint>();
+            if (config.GrpcTransport == GrpcTransport.Kestrel)
+            {
+                app.MapGrpcService<MessagingServiceEndpoint>();
+            }
 
             try
             {

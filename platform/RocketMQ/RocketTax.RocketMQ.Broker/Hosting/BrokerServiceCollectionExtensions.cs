@@ -86,6 +86,7 @@ public static class BrokerServiceCollectionExtensions
             options.MaxReceiveMessageSize = Math.Max(64 * 1024 * 1024, (config.MaxMessageSize * 2) + (1024 * 1024));
             options.MaxSendMessageSize = null;
         });
+        services.AddNativeGrpc();
         return services;
     }
 

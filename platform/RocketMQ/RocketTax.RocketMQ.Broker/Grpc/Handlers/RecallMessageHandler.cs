@@ -15,7 +15,7 @@ public sealed partial class RecallMessageHandler(TimerMessageService timer, Brok
 {
     private static readonly TimeSpan ForwardTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<RecallMessageResponse> HandleAsync(RecallMessageRequest request, ClientMetadata metadata, IHeaderDictionary headers, CancellationToken cancellationToken)
+    public async Task<RecallMessageResponse> HandleAsync(RecallMessageRequest request, ClientMetadata metadata, CallHeaders headers, CancellationToken cancellationToken)
     {
         if ((RequestGuard.ClientId(metadata) ?? RequestGuard.Topic(request.Topic)) is { } invalid)
         {
@@ -47,7 +47,7 @@ public sealed partial class RecallMessageHandler(TimerMessageService timer, Brok
         };
     }
 
-    private async Task<RecallMessageResponse> ForwardAsync(RecallMessageRequest request, string holder, IHeaderDictionary headers, CancellationToken cancellationToken)
+    private async Task<RecallMessageResponse> ForwardAsync(RecallMessageRequest request, string holder, CallHeaders headers, CancellationToken cancellationToken)
     {
         var topic = request.Topic.Name;
         if (await peers.FindAsync(topic, holder, cancellationToken).ConfigureAwait(false) is not { } peer)
