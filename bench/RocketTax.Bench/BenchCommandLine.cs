@@ -1,4 +1,5 @@
 using System.Globalization;
+using RocketTax.RocketMQ.Client;
 
 namespace RocketTax.Bench;
 
@@ -37,7 +38,7 @@ public static class BenchCommandLine
 
         options:
           --flush ASYNC_FLUSH|SYNC_FLUSH   broker flushDiskType (default ASYNC_FLUSH)
-          --grpc-transport kestrel|native  the broker's grpcTransport (default kestrel)
+          --grpc-transport native|kestrel  the broker's grpcTransport (default native)
           --senders N                      concurrent senders (default 64)
           --serialize JSON|ROCKETMQ        remoting-produce: the header's serialize type (default JSON, as 4.x producers)
           --messages N                     messages to send in all (default 200000)
@@ -48,8 +49,8 @@ public static class BenchCommandLine
           --size BYTES                     body size (default 1024)
           --seconds N                      time bound of a run; length of the paced runs (default 60)
           --rate N                         offered load of client-latency and e2e (default 5000)
-          --grpc-client grpc-net|native    produce and client-produce: the sender's gRPC client, Grpc.Net.Client or the
-                                           client's own HTTP/2 invoker (default grpc-net)
+          --grpc-client native|grpc-net    the senders' and consumers' gRPC client: the client's own HTTP/2 invoker
+                                           (default) or Grpc.Net.Client
           --endpoint HOST:PORT             measure a running broker instead of starting one (resources are then not read)
           --out DIR                        where results go (default bench/results)
         """;
@@ -140,7 +141,7 @@ public static class BenchCommandLine
                     options = options with { Rate = rate };
                     break;
                 case "--grpc-client" when value is "grpc-net" or "native":
-                    options = options with { NativeGrpc = value == "native" };
+                    options = options with { GrpcClient = value == "native" ? GrpcTransport.Native : GrpcTransport.GrpcNetClient };
                     break;
                 case "--endpoint" when value is not null && value.Contains(':'):
                     options = options with { Endpoint = value };

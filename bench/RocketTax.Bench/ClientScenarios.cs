@@ -26,8 +26,8 @@ public static class ClientScenarios
     public static async Task<ProduceResult> ProduceAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
-        await using var producer = NewProducer(broker, "client-produce-topic", options.NativeGrpc ? GrpcTransport.Native : GrpcTransport.GrpcNetClient);
-        return await ClosedLoop.MeasureAsync(options.NativeGrpc ? "produce (client, native HTTP/2)" : "produce (client)", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", options,
+        await using var producer = NewProducer(broker, "client-produce-topic", options.GrpcClient);
+        return await ClosedLoop.MeasureAsync($"produce (client{options.GrpcStackNote})", $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B", options,
             broker.Resources, SendOne(producer, "client-produce-topic", new byte[options.BodySize]), cancellationToken);
     }
 
@@ -38,7 +38,7 @@ public static class ClientScenarios
     public static async Task<ProduceResult> SendLatencyAsync(ProduceOptions options, CancellationToken cancellationToken)
     {
         await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
-        await using var producer = NewProducer(broker, "client-latency-topic");
+        await using var producer = NewProducer(broker, "client-latency-topic", options.GrpcClient);
         var body = new byte[options.BodySize];
         await ClosedLoop.RunAsync(16, options.Warmup, Timeout.InfiniteTimeSpan, SendOne(producer, "client-latency-topic", body), null, cancellationToken);
         await PacedWarmUpAsync(options, _ => producer.SendAsync(new Message("client-latency-topic", body) { Tag = "2021S1" }, cancellationToken), cancellationToken);
@@ -67,7 +67,7 @@ public static class ClientScenarios
     {
         const string Topic = "client-e2e-topic";
         await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
-        await using var producer = NewProducer(broker, Topic);
+        await using var producer = NewProducer(broker, Topic, options.GrpcClient);
         var total = (int)(options.Rate * options.MaxDuration.TotalSeconds);
         var latencies = new LatencyRecorder(total);
         var received = 0;
@@ -80,7 +80,7 @@ public static class ClientScenarios
             warmUpReceived.SetResult();
         }
 
-        await using var consumer = NewPushConsumer(broker, "bench-e2e", Topic,
+        await using var consumer = NewPushConsumer(broker, "bench-e2e", Topic, options.GrpcClient,
             (message, _) =>
             {
                 if (message.Properties.TryGetValue(SentAtProperty, out var sentAt))
@@ -133,7 +133,7 @@ public static class ClientScenarios
     {
         const string Topic = "client-backlog-topic";
         await using var broker = await BrokerLauncher.StartAsync(options, withNameServer: false, cancellationToken);
-        await using (var producer = NewProducer(broker, Topic))
+        await using (var producer = NewProducer(broker, Topic, options.GrpcClient))
         {
             Console.Error.WriteLine($"filling a backlog of {options.Messages:N0} messages");
             await ClosedLoop.RunAsync(options.Senders, options.Messages, Timeout.InfiniteTimeSpan, SendOne(producer, Topic, new byte[options.BodySize]), null, cancellationToken);
@@ -143,7 +143,7 @@ public static class ClientScenarios
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpuBefore = CpuMark.Now(broker.Resources);
         var clock = Stopwatch.StartNew();
-        await using var consumer = NewPushConsumer(broker, "bench-backlog", Topic,
+        await using var consumer = NewPushConsumer(broker, "bench-backlog", Topic, options.GrpcClient,
             (_, _) =>
             {
                 if (Interlocked.Increment(ref received) == options.Messages)
@@ -162,7 +162,7 @@ public static class ClientScenarios
 
     /// <summary>A push consumer of <paramref name="group"/> on all of <paramref name="topic"/> at this broker, 64 handlers at once; not started.</summary>
     internal static PushConsumer NewPushConsumer(
-        BrokerLauncher broker, string group, string topic, Func<MessageView, CancellationToken, ValueTask<ConsumeResult>> handler) =>
+        BrokerLauncher broker, string group, string topic, GrpcTransport transport, Func<MessageView, CancellationToken, ValueTask<ConsumeResult>> handler) =>
         new(new PushConsumerOptions
         {
             Endpoints = $"127.0.0.1:{broker.GrpcPort}",
@@ -170,9 +170,10 @@ public static class ClientScenarios
             ConsumerGroup = group,
             Subscriptions = new Dictionary<string, FilterExpression> { [topic] = FilterExpression.SubAll },
             MaxConcurrency = 64,
+            Transport = transport,
         }, handler);
 
-    internal static Producer NewProducer(BrokerLauncher broker, string topic, GrpcTransport transport = GrpcTransport.GrpcNetClient) =>
+    internal static Producer NewProducer(BrokerLauncher broker, string topic, GrpcTransport transport) =>
         new(new ProducerOptions { Endpoints = $"127.0.0.1:{broker.GrpcPort}", RequestTimeout = RequestTimeout, Topics = [topic], Transport = transport });
 
     /// <summary>One send through the client; a refusal the client reports counts as failed.</summary>

@@ -28,7 +28,7 @@ public static class MessageTypeScenarios
         var queues = FifoQueues.ToString(CultureInfo.InvariantCulture);
         await broker.AdminAsync(cancellationToken, "updateTopic", "-t", Topic, "-r", queues, "-w", queues, "-a", "+message.type=FIFO");
         await broker.AdminAsync(cancellationToken, "updateSubGroup", "-g", Group, "-o", "true");
-        await using (var producer = ClientScenarios.NewProducer(broker, Topic))
+        await using (var producer = ClientScenarios.NewProducer(broker, Topic, options.GrpcClient))
         {
             var body = new byte[options.BodySize];
             var sequences = new long[options.Senders];
@@ -50,7 +50,7 @@ public static class MessageTypeScenarios
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpuBefore = CpuMark.Now(broker.Resources);
         var clock = Stopwatch.StartNew();
-        await using var consumer = ClientScenarios.NewPushConsumer(broker, Group, Topic,
+        await using var consumer = ClientScenarios.NewPushConsumer(broker, Group, Topic, options.GrpcClient,
             (message, _) =>
             {
                 var sequence = long.Parse(message.Properties[SequenceProperty], CultureInfo.InvariantCulture);
@@ -85,7 +85,7 @@ public static class MessageTypeScenarios
         await broker.AdminAsync(cancellationToken, "updateTopic", "-t", Topic, "-a", "+message.type=DELAY");
         var rssIdle = broker.Resources.RssBytes();
         DateTimeOffset due;
-        await using (var producer = ClientScenarios.NewProducer(broker, Topic))
+        await using (var producer = ClientScenarios.NewProducer(broker, Topic, options.GrpcClient))
         {
             // Started first, so its route query and settings (seconds on a loaded machine) do not eat into the fill time.
             await producer.StartAsync(cancellationToken);
@@ -110,7 +110,7 @@ public static class MessageTypeScenarios
         long received = 0, early = 0;
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cpuBefore = CpuMark.Now(broker.Resources);
-        await using var consumer = ClientScenarios.NewPushConsumer(broker, "bench-delay-group", Topic,
+        await using var consumer = ClientScenarios.NewPushConsumer(broker, "bench-delay-group", Topic, options.GrpcClient,
             (_, _) =>
             {
                 var late = DateTimeOffset.UtcNow - due;

@@ -1,9 +1,11 @@
+using ClientGrpcTransport = RocketTax.RocketMQ.Client.GrpcTransport;
+
 namespace RocketTax.Bench;
 
 /// <summary>One produce-throughput run.</summary>
 public sealed record ProduceOptions
 {
-    public const string DefaultGrpcTransport = "kestrel";
+    public const string DefaultGrpcTransport = "native";
 
     public string FlushDiskType { get; init; } = "ASYNC_FLUSH";
 
@@ -36,8 +38,15 @@ public sealed record ProduceOptions
 
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The raw gRPC sender goes through the client's own HTTP/2 invoker instead of Grpc.Net.Client.</summary>
-    public bool NativeGrpc { get; init; }
+    /// <summary>What carries the senders' gRPC calls: the client's own HTTP/2 invoker (default) or Grpc.Net.Client.</summary>
+    public ClientGrpcTransport GrpcClient { get; init; } = ClientGrpcTransport.Native;
+
+    /// <summary>For result labels: which gRPC stacks ran, when not the defaults (native at both ends).</summary>
+    public string GrpcStackNote => (GrpcTransport, GrpcClient) switch
+    {
+        (DefaultGrpcTransport, ClientGrpcTransport.Native) => string.Empty,
+        var (broker, client) => $", {broker} broker, {(client == ClientGrpcTransport.Native ? "native" : "Grpc.Net.Client")} sender",
+    };
 
     /// <summary>An already running broker (ours or Apache RocketMQ's proxy) to measure instead of starting one.</summary>
     public string? Endpoint { get; init; }

@@ -23,7 +23,7 @@ public static class ProduceScenario
         var endpoint = options.Endpoint ?? $"127.0.0.1:{broker!.GrpcPort}";
 
         // Several HTTP/2 connections, as several producer processes would open.
-        var channels = Enumerable.Range(0, Math.Max(1, options.Senders / 16)).Select(_ => Channel(endpoint, options.NativeGrpc)).ToArray();
+        var channels = Enumerable.Range(0, Math.Max(1, options.Senders / 16)).Select(_ => Channel(endpoint, options.GrpcClient == RocketMQ.Client.GrpcTransport.Native)).ToArray();
         try
         {
             var clients = channels.Select(c => new MessagingService.MessagingServiceClient(c.Invoker)).ToArray();
@@ -47,7 +47,7 @@ public static class ProduceScenario
             var measured = latencies.Where(l => l > 0).Order().ToArray();
             double Percentile(double p) => measured.Length == 0 ? 0 : measured[(int)Math.Min(measured.Length - 1, p * measured.Length)] * 1000.0 / Stopwatch.Frequency;
             var setting = $"{options.FlushDiskType}, {options.Senders} senders, {options.BodySize} B" + (options.Batch > 1 ? $", batch {options.Batch}" : string.Empty);
-            return ProduceResult.Measured(options.NativeGrpc ? "produce (raw gRPC, native HTTP/2)" : "produce (raw gRPC)", setting, sent, failed, elapsed, (Percentile(0.50), Percentile(0.99), Percentile(0.999)),
+            return ProduceResult.Measured($"produce (raw gRPC{options.GrpcStackNote})", setting, sent, failed, elapsed, (Percentile(0.50), Percentile(0.99), Percentile(0.999)),
                 broker?.Resources, cpuBefore);
         }
         finally

@@ -13,7 +13,7 @@ public sealed record BrokerOptions
     /// <c>grpcTransport</c>: <c>kestrel</c> or <c>native</c>. Unset, the environment's <c>ROCKETTAX_GRPC_TRANSPORT</c> decides
     /// (so one suite runs against either transport), else the broker's default.
     /// </summary>
-    public string GrpcTransport { get; init; } = Environment.GetEnvironmentVariable(GrpcTransportVariable) is { Length: > 0 } transport ? transport : "kestrel";
+    public string GrpcTransport { get; init; } = Environment.GetEnvironmentVariable(GrpcTransportVariable) is { Length: > 0 } transport ? transport : "native";
 
     /// <summary>The environment variable that picks the gRPC transport of every broker a test starts without naming one.</summary>
     public const string GrpcTransportVariable = "ROCKETTAX_GRPC_TRANSPORT";

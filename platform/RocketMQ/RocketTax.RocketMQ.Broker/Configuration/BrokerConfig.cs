@@ -113,8 +113,8 @@ public sealed record BrokerConfig
     /// <summary>What the gRPC port accepts (<c>tlsServerMode</c>): TLS and plaintext on one port by default.</summary>
     public TlsServerMode TlsServerMode { get; init; } = TlsServerMode.Permissive;
 
-    /// <summary>What serves gRPC on <c>grpcServerPort</c> (<c>grpcTransport</c>): <c>kestrel</c> or <c>native</c>.</summary>
-    public GrpcTransport GrpcTransport { get; init; } = GrpcTransport.Kestrel;
+    /// <summary>What serves gRPC on <c>grpcServerPort</c> (<c>grpcTransport</c>): <c>native</c> (default) or <c>kestrel</c>.</summary>
+    public GrpcTransport GrpcTransport { get; init; } = GrpcTransport.Native;
 
     /// <summary>Certificate for TLS clients: PEM (with <c>tlsServerKeyPath</c>) or PKCS#12; unset, a self-signed one kept in the store.</summary>
     public string? TlsServerCertPath { get; init; }
