@@ -1,5 +1,6 @@
 using System.Buffers;
 using Grpc.Core;
+using RocketTax.RocketMQ.Protocol.Framing;
 
 namespace RocketTax.RocketMQ.Client.Transport;
 
@@ -9,7 +10,7 @@ namespace RocketTax.RocketMQ.Client.Transport;
 /// </summary>
 internal struct GrpcMessageAssembler(int maxMessageSize)
 {
-    private const int PrefixSize = 5;
+    private const int PrefixSize = GrpcMessageWriter.PrefixSize;
 
     private int _prefixFilled;
     private int _prefixValue;

@@ -26,7 +26,7 @@ internal sealed class GrpcRequestWriter<T>(GrpcStream call, Marshaller<T> marsha
                 throw new InvalidOperationException("Can't write the message because the request stream is complete.");
             }
 
-            using var payload = GrpcPayloadWriter.Serialize(marshaller, message);
+            using var payload = GrpcPayload.Serialize(marshaller, message);
             if (!await opened.WaitAsync(cancellationToken).ConfigureAwait(false) || !await call.SendAsync(payload.Framed, endStream: false, cancellationToken).ConfigureAwait(false))
             {
                 throw call.WriteFailure();

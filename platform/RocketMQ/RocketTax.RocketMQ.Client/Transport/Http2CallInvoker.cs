@@ -105,10 +105,10 @@ public sealed class Http2CallInvoker : CallInvoker, IDisposable
     /// <summary>Opens the stream and sends the one request message, ending the request. Never throws: a failure ends the call.</summary>
     private async Task SendRequestAsync<TRequest, TResponse>(GrpcStream call, Method<TRequest, TResponse> method, TRequest request)
     {
-        GrpcPayloadWriter payload;
+        GrpcPayload payload;
         try
         {
-            payload = GrpcPayloadWriter.Serialize(method.RequestMarshaller, request);
+            payload = GrpcPayload.Serialize(method.RequestMarshaller, request);
         }
         catch (Exception ex)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Grpc.Core;
+using RocketTax.RocketMQ.Protocol.Framing;
 
 namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
 

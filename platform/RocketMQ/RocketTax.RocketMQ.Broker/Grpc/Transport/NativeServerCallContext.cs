@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Grpc.Core;
 using RocketTax.RocketMQ.Http2;
+using RocketTax.RocketMQ.Protocol.Framing;
 
 namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
 

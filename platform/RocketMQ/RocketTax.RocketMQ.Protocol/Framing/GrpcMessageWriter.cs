@@ -2,25 +2,42 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Grpc.Core;
 
-namespace RocketTax.RocketMQ.Broker.Grpc.Transport;
+namespace RocketTax.RocketMQ.Protocol.Framing;
 
 /// <summary>
-/// Serializes one response message into a pooled array behind its 5-byte gRPC prefix (flag 0: not compressed,
-/// then the length), ready to go out in DATA frames. One per call, reused for each message of a stream.
+/// Serializes a gRPC message into a pooled array behind its 5-byte prefix (flag 0: not compressed, then the length),
+/// ready to go out in DATA frames without another copy; protobuf messages write straight into it. The native
+/// transports' one framer: the broker's for responses, the client's for requests. One writer serves a call's messages
+/// one after another.
 /// </summary>
-internal sealed class GrpcMessageWriter : SerializationContext, IBufferWriter<byte>
+public sealed class GrpcMessageWriter : SerializationContext, IBufferWriter<byte>
 {
+    /// <summary>The compressed flag and the big-endian length before every message.</summary>
     public const int PrefixSize = 5;
 
     private byte[] _buffer = [];
     private int _written;
 
-    /// <summary>Serializes <paramref name="message"/>; the caller owns the returned array and gives it back to the pool.</summary>
+    /// <summary>
+    /// Serializes <paramref name="message"/>; the caller owns the returned array (prefix and message in its first
+    /// <c>Length</c> bytes) and gives it back to <see cref="ArrayPool{T}.Shared"/>.
+    /// </summary>
     public (byte[] Buffer, int Length) Write<T>(T message, Marshaller<T> marshaller)
     {
+        ArgumentNullException.ThrowIfNull(marshaller);
         _buffer = ArrayPool<byte>.Shared.Rent(256);
         _written = PrefixSize;
-        marshaller.ContextualSerializer(message, this);
+        try
+        {
+            marshaller.ContextualSerializer(message, this);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            throw;
+        }
+
         var buffer = _buffer;
         var length = _written;
         buffer[0] = 0;
