@@ -12,11 +12,11 @@ public static class Clients
     /// <summary>Both gRPC transports, for tests that run once with each.</summary>
     public static TheoryData<GrpcTransport> Transports => [GrpcTransport.GrpcNetClient, GrpcTransport.Native];
 
-    public static ProducerOptions Producer(string endpoint, GrpcTransport transport = GrpcTransport.GrpcNetClient) =>
+    public static ProducerOptions Producer(string endpoint, GrpcTransport transport = GrpcTransport.Native) =>
         new() { Endpoints = endpoint, RequestTimeout = RequestTimeout, Transport = transport };
 
     public static SimpleConsumerOptions Simple(
-        string endpoint, string group, string topic, string filter = "*", int awaitSeconds = 2, GrpcTransport transport = GrpcTransport.GrpcNetClient) => new()
+        string endpoint, string group, string topic, string filter = "*", int awaitSeconds = 2, GrpcTransport transport = GrpcTransport.Native) => new()
     {
         Endpoints = endpoint,
         Transport = transport,
@@ -26,7 +26,7 @@ public static class Clients
         AwaitDuration = TimeSpan.FromSeconds(awaitSeconds),
     };
 
-    public static PushConsumerOptions Push(string endpoint, string group, string topic, string filter = "*", GrpcTransport transport = GrpcTransport.GrpcNetClient) => new()
+    public static PushConsumerOptions Push(string endpoint, string group, string topic, string filter = "*", GrpcTransport transport = GrpcTransport.Native) => new()
     {
         Endpoints = endpoint,
         Transport = transport,

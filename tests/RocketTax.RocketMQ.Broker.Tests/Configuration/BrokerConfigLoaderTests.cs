@@ -87,10 +87,10 @@ public sealed class BrokerConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Grpc_transport_is_kestrel_unless_set_to_native()
+    public void Grpc_transport_is_native_unless_set_to_kestrel()
     {
-        Assert.Equal(GrpcTransport.Kestrel, Load(SeedBrokerA).GrpcTransport);
-        Assert.Equal(GrpcTransport.Native, Load(SeedBrokerA + "\ngrpcTransport=native\n").GrpcTransport);
+        Assert.Equal(GrpcTransport.Native, Load(SeedBrokerA).GrpcTransport);
+        Assert.Equal(GrpcTransport.Kestrel, Load(SeedBrokerA + "\ngrpcTransport=kestrel\n").GrpcTransport);
     }
 
     [Fact]
