@@ -142,6 +142,12 @@ public sealed class PopJournal : IAsyncDisposable
         var goodLength = -1L;
         try
         {
+            if (_file is null && _failure is not null && File.Exists(_path))
+            {
+                // Reopening after a failure whose partial write could not be cut off: never append to a torn line.
+                CutTornLastLine();
+            }
+
             _file ??= OpenForAppend();
             goodLength = _file.Length;
             _file.Write(bytes);
@@ -178,6 +184,11 @@ public sealed class PopJournal : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Closes the file after a failed write and cuts off what of the write reached it. Closed first: the stream still
+    /// buffers the bytes the disk refused, and its own SetLength would try to write them again (and fail again) before
+    /// cutting anything, leaving a torn line that the retried batch would be glued to.
+    /// </summary>
     private void DropFile(long goodLength)
     {
         var file = _file;
@@ -187,20 +198,20 @@ public sealed class PopJournal : IAsyncDisposable
             return;
         }
 
+        CloseQuietly(file);
+        if (goodLength < 0)
+        {
+            return;
+        }
+
         try
         {
-            if (goodLength >= 0)
-            {
-                file.SetLength(goodLength);
-            }
+            using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Write);
+            RandomAccess.SetLength(handle, goodLength);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogDebug(ex, "Cutting the failed write off {Path} failed; the next attempt writes after it", _path);
-        }
-        finally
-        {
-            CloseQuietly(file);
+            _logger.LogDebug(ex, "Cutting the failed write off {Path} failed; the next attempt cuts back to its last whole line first", _path);
         }
     }
 
@@ -240,7 +251,7 @@ public sealed class PopJournal : IAsyncDisposable
         if (end < length)
         {
             RandomAccess.SetLength(handle, end);
-            _logger.LogWarning("Cut a torn last record ({Bytes} bytes) off {Path}: a crash interrupted its write", length - end, _path);
+            _logger.LogWarning("Cut a torn last record ({Bytes} bytes) off {Path}: its write was interrupted (a crash, or a disk that ran full)", length - end, _path);
         }
     }
 
