@@ -16,6 +16,9 @@ internal sealed class Http2Connection
 {
     private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The largest response header block accepted (HEADERS and its CONTINUATIONs).</summary>
+    private const int MaxHeaderBlockSize = 256 * 1024;
+
     private readonly EndpointAddress _endpoint;
     private readonly Http2TransportOptions _options;
     private readonly Stream _transport;
@@ -26,7 +29,7 @@ internal sealed class Http2Connection
     private readonly HpackDecoder _decoder = new();
     private readonly HpackEncoder _encoder = new();
     private readonly ArrayBufferWriter<byte> _headerBlock = new(1024);
-    private readonly ArrayBufferWriter<byte> _continuation = new();
+    private readonly Http2HeaderBlockAssembler _headerBlocks = new(MaxHeaderBlockSize);
     private readonly StreamHeaderHandler _headerHandler = new();
     private readonly Lock _streamsLock = new();
     private readonly Dictionary<int, GrpcStream> _streams = [];
@@ -35,8 +38,6 @@ internal sealed class Http2Connection
     private readonly CancellationTokenSource _closing = new();
     private int _nextStreamId = 1;
     private int _reserved;
-    private int _continuationStream;
-    private bool _continuationEndStream;
     private int _connectionUncredited;
     private int _connectionReceiveWindow;
     private long _lastFrameTick = Environment.TickCount64;
@@ -304,10 +305,7 @@ internal sealed class Http2Connection
 
     private void OnFrame(in Http2FrameHeader header, ReadOnlySequence<byte> payload)
     {
-        if (_continuationStream != 0 && (header.Type != Http2FrameType.Continuation || header.StreamId != _continuationStream))
-        {
-            throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"Expected CONTINUATION of stream {_continuationStream}, got {header.Type} on stream {header.StreamId}.");
-        }
+        _headerBlocks.Check(header);
 
         switch (header.Type)
         {
@@ -379,38 +377,17 @@ internal sealed class Http2Connection
             throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"HEADERS on stream {header.StreamId}, which the client never opened.");
         }
 
-        var block = Http2Frames.ContentOf(header, payload);
-        var endStream = header.HasFlag(Http2FrameFlags.EndStream);
-        if (header.HasFlag(Http2FrameFlags.EndHeaders))
+        if (_headerBlocks.TryCompleteHeaders(header, payload, out var block))
         {
-            DecodeHeaders(header.StreamId, block, endStream);
-            return;
+            DecodeHeaders(header.StreamId, block, header.HasFlag(Http2FrameFlags.EndStream));
         }
-
-        _continuation.ResetWrittenCount();
-        Append(_continuation, block);
-        _continuationStream = header.StreamId;
-        _continuationEndStream = endStream;
     }
 
     private void OnContinuation(in Http2FrameHeader header, ReadOnlySequence<byte> payload)
     {
-        if (_continuationStream == 0)
+        if (_headerBlocks.TryCompleteContinuation(header, payload, out var block, out var streamId, out var endStream))
         {
-            throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, "CONTINUATION without a HEADERS frame before it.");
-        }
-
-        if (_continuation.WrittenCount + payload.Length > 256 * 1024)
-        {
-            throw new Http2ProtocolException(Http2ErrorCode.EnhanceYourCalm, "A header block over 256 KiB.");
-        }
-
-        Append(_continuation, payload);
-        if (header.HasFlag(Http2FrameFlags.EndHeaders))
-        {
-            var streamId = _continuationStream;
-            _continuationStream = 0;
-            DecodeHeaders(streamId, new ReadOnlySequence<byte>(_continuation.WrittenMemory), _continuationEndStream);
+            DecodeHeaders(streamId, block, endStream);
         }
     }
 
@@ -669,14 +646,6 @@ internal sealed class Http2Connection
         if (header.StreamId != 0)
         {
             throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"{header.Type} on stream {header.StreamId}, not the connection.");
-        }
-    }
-
-    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySequence<byte> data)
-    {
-        foreach (var segment in data)
-        {
-            output.Write(segment.Span);
         }
     }
 

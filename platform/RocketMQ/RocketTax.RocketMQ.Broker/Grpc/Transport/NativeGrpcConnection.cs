@@ -30,11 +30,9 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     private readonly HeaderStringCache _headerStrings = new();
     private readonly Dictionary<int, NativeServerCallContext> _calls = [];
     private readonly Lock _callsGate = new();
-    private readonly ArrayBufferWriter<byte> _headerBlock = new(1024);
+    private readonly Http2HeaderBlockAssembler _headerBlocks;
 
     private int _lastStreamId;
-    private int _continuationStreamId;
-    private bool _continuationEndStream;
     private NativeServerCallContext? _decodingCall;
     private int _receiveWindow;
     private int _receiveUnacknowledged;
@@ -47,6 +45,7 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
         _service = service;
         _logger = service.Logger;
         _decoder = new HpackDecoder(maxHeaderListSize: service.Options.MaxHeaderBlockSize);
+        _headerBlocks = new Http2HeaderBlockAssembler(service.Options.MaxHeaderBlockSize);
         _receiveWindow = service.Options.ConnectionReceiveWindow;
         Peer = PeerOf(connection.RemoteEndPoint);
         Writer = new NativeFrameWriter(
@@ -255,10 +254,7 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
 
     private void OnFrame(in Http2FrameHeader header, ReadOnlySequence<byte> payload)
     {
-        if (_continuationStreamId != 0 && header.Type != Http2FrameType.Continuation)
-        {
-            throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"a {header.Type} frame came inside the header block of stream {_continuationStreamId}");
-        }
+        _headerBlocks.Check(header);
 
         switch (header.Type)
         {
@@ -335,45 +331,17 @@ public sealed partial class NativeGrpcConnection : IHpackHeaderHandler
     private void OnHeaders(in Http2FrameHeader header, ReadOnlySequence<byte> payload)
     {
         RequireStream(header);
-        var fragment = Http2Frames.ContentOf(header, payload);
-        var endStream = header.HasFlag(Http2FrameFlags.EndStream);
-        if (header.HasFlag(Http2FrameFlags.EndHeaders))
+        if (_headerBlocks.TryCompleteHeaders(header, payload, out var block))
         {
-            OnHeaderBlock(header.StreamId, fragment, endStream);
-            return;
+            OnHeaderBlock(header.StreamId, block, header.HasFlag(Http2FrameFlags.EndStream));
         }
-
-        _headerBlock.ResetWrittenCount();
-        AppendHeaderFragment(fragment);
-        _continuationStreamId = header.StreamId;
-        _continuationEndStream = endStream;
     }
 
     private void OnContinuation(in Http2FrameHeader header, ReadOnlySequence<byte> payload)
     {
-        if (_continuationStreamId == 0 || header.StreamId != _continuationStreamId)
+        if (_headerBlocks.TryCompleteContinuation(header, payload, out var block, out var streamId, out var endStream))
         {
-            throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"CONTINUATION on stream {header.StreamId} follows no HEADERS of it");
-        }
-
-        AppendHeaderFragment(payload);
-        if (header.HasFlag(Http2FrameFlags.EndHeaders))
-        {
-            _continuationStreamId = 0;
-            OnHeaderBlock(header.StreamId, new ReadOnlySequence<byte>(_headerBlock.WrittenMemory), _continuationEndStream);
-        }
-    }
-
-    private void AppendHeaderFragment(ReadOnlySequence<byte> fragment)
-    {
-        if (_headerBlock.WrittenCount + fragment.Length > Options.MaxHeaderBlockSize)
-        {
-            throw new Http2ProtocolException(Http2ErrorCode.EnhanceYourCalm, $"a header block exceeds {Options.MaxHeaderBlockSize} bytes");
-        }
-
-        foreach (var segment in fragment)
-        {
-            _headerBlock.Write(segment.Span);
+            OnHeaderBlock(streamId, block, endStream);
         }
     }
 
